@@ -1,0 +1,6 @@
+export * from './codes';
+export * from './message-types';
+export * from './payloads';
+export * from './envelope';
+export * from './topology';
+export * from './secret';

@@ -1,0 +1,21 @@
+import { inspect } from 'node:util';
+import { Secret } from './secret';
+
+describe('Secret', () => {
+  const secret = new Secret('Hunter2-Correct-Horse');
+
+  it('reveals its value only when asked', () => {
+    expect(secret.reveal()).toBe('Hunter2-Correct-Horse');
+  });
+
+  it('never shows its value through string conversion, JSON or inspection', () => {
+    const renderings = [
+      String(secret),
+      `${secret}`,
+      JSON.stringify({ secret }),
+      inspect({ nested: { secret } }),
+      'x' + secret,
+    ];
+    for (const text of renderings) expect(text).not.toContain('Hunter2');
+  });
+});

@@ -62,6 +62,10 @@ export class SealedSecret {
 
   @IsString()
   tag!: string;
+
+  /** Binds the secret to its command (base64url of the command id). */
+  @IsString()
+  aad!: string;
 }
 
 export class PasswordResetV1 {

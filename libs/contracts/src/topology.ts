@@ -35,3 +35,21 @@ export const REPLY_ROUTING = {
   allResults: 'tenant.*.result',
   allHeartbeats: 'tenant.*.heartbeat',
 } as const;
+
+/**
+ * The arguments each side declares a tenant's command queue with. Both the cloud and the agent
+ * assert it, so the arguments must be identical (RabbitMQ refuses a mismatch with 406).
+ */
+export function commandQueueArguments(tenantId: string): Record<string, unknown> {
+  return {
+    'x-queue-type': 'quorum',
+    'x-delivery-limit': COMMAND_DELIVERY_LIMIT,
+    'x-dead-letter-exchange': EXCHANGES.deadLetter,
+    'x-dead-letter-routing-key': `tenant.${tenantId}.dead`,
+  };
+}
+
+export const QUORUM = { 'x-queue-type': 'quorum' } as const;
+
+/** Header on a dead-lettered message saying why, in our own words. */
+export const DEAD_LETTER_REASON_HEADER = 'x-sspr-dead-letter-reason';

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 export * from './codes';
 export * from './message-types';
 export * from './payloads';

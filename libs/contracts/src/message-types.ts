@@ -8,7 +8,11 @@ export enum MessageType {
 }
 
 /** Commands travel cloud → agent; the rest travel agent → cloud. */
-export const COMMAND_TYPES = [MessageType.PasswordReset, MessageType.AccountUnlock, MessageType.ConnectionTest] as const;
+export const COMMAND_TYPES = [
+  MessageType.PasswordReset,
+  MessageType.AccountUnlock,
+  MessageType.ConnectionTest,
+] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
 
 export function isCommandType(type: MessageType): type is CommandType {

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
+  IsDefined,
   IsEnum,
   IsInt,
   IsISO8601,
@@ -72,10 +73,12 @@ export class PasswordResetV1 {
   @IsUUID()
   userId!: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => DirectoryTarget)
   target!: DirectoryTarget;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => SealedSecret)
   secret!: SealedSecret;
@@ -91,6 +94,7 @@ export class AccountUnlockV1 {
   @IsUUID()
   userId!: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => DirectoryTarget)
   target!: DirectoryTarget;
@@ -177,6 +181,7 @@ export class AgentHeartbeatV1 {
   @IsISO8601()
   startedAt!: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => DirectoryHealth)
   directory!: DirectoryHealth;

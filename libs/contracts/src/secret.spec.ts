@@ -11,9 +11,11 @@ describe('Secret', () => {
   it('never shows its value through string conversion, JSON or inspection', () => {
     const renderings = [
       String(secret),
+      // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- the accident under test
       `${secret}`,
       JSON.stringify({ secret }),
       inspect({ nested: { secret } }),
+      // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- the accident under test
       'x' + secret,
     ];
     for (const text of renderings) expect(text).not.toContain('Hunter2');

@@ -21,6 +21,9 @@ export async function decryptAtRest(jwe: string, masterKey: KeyObject): Promise<
     const { plaintext } = await compactDecrypt(jwe, masterKey);
     return new TextDecoder().decode(plaintext);
   } catch {
-    throw new CryptoError(CryptoErrorCode.CannotOpen, 'stored value cannot be decrypted with the configured master key');
+    throw new CryptoError(
+      CryptoErrorCode.CannotOpen,
+      'stored value cannot be decrypted with the configured master key',
+    );
   }
 }

@@ -51,7 +51,9 @@ describe('sealing secrets to agents', () => {
     const a = anAgentKey();
     const sealed = await sealSecret(password, [a], 'cmd-1');
     await expect(openSecret(sealed, a, 'cmd-2')).rejects.toMatchObject({ code: CryptoErrorCode.CannotOpen });
-    await expect(openSecret({ ...sealed, aad: Buffer.from('cmd-2').toString('base64url') }, a, 'cmd-2')).rejects.toMatchObject({
+    await expect(
+      openSecret({ ...sealed, aad: Buffer.from('cmd-2').toString('base64url') }, a, 'cmd-2'),
+    ).rejects.toMatchObject({
       code: CryptoErrorCode.CannotOpen,
     });
   });
@@ -69,7 +71,10 @@ describe('signing messages', () => {
 
   it('rejects a message signed by another key under the trusted kid', async () => {
     const other = generateSigningKeyPair();
-    const jws = await signMessage({ hello: 'world' }, { kid: 'cloud-1', privateKey: privateKeyFromJwk(other.privateJwk) });
+    const jws = await signMessage(
+      { hello: 'world' },
+      { kid: 'cloud-1', privateKey: privateKeyFromJwk(other.privateJwk) },
+    );
     await expect(verifyMessage(jws, trusted)).rejects.toMatchObject({ code: CryptoErrorCode.BadSignature });
   });
 

@@ -46,7 +46,18 @@ export async function openSecret(
 ): Promise<Secret> {
   const mine = sealed.recipients.filter((r) => r.header?.['kid'] === key.kid);
   if (mine.length === 0) throw new CryptoError(CryptoErrorCode.CannotOpen, 'the secret is not sealed to this agent');
-  const jwe: GeneralJWE = { ...sealed, recipients: mine } as GeneralJWE;
+  // jose accepts only plain objects; a validated message holds class instances.
+  const jwe: GeneralJWE = {
+    protected: sealed.protected,
+    recipients: mine.map((r) => ({
+      ...(r.header ? { header: { ...r.header } } : {}),
+      ...(r.encrypted_key ? { encrypted_key: r.encrypted_key } : {}),
+    })),
+    iv: sealed.iv,
+    ciphertext: sealed.ciphertext,
+    tag: sealed.tag,
+    aad: sealed.aad,
+  };
   if (jwe.aad !== Buffer.from(context).toString('base64url')) {
     throw new CryptoError(CryptoErrorCode.CannotOpen, 'the secret is bound to another command');
   }

@@ -1,1 +1,11 @@
-export {};
+export type { DirectoryAdapter, DirectoryUser, ResetOptions } from './directory.adapter';
+export {
+  classifyLdapError,
+  DirectoryError,
+  type ClassifyContext,
+  type DirectoryErrorOptions,
+  type LdapOperation,
+} from './directory.error';
+export { escapeDnValue, escapeFilterValue } from './ldap-escape';
+export { OpenLdapAdapter, type OpenLdapConfig } from './openldap.adapter';
+export { encodePasswordModifyRequest, PASSWORD_MODIFY_OID } from './password-modify';

@@ -1,0 +1,113 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudApi } from './cloud-api';
+import { createTestDatabase } from './postgres';
+import { createTestVhost } from './rabbitmq';
+import { startSlapd, type SlapdHandle } from './slapd';
+import { Stack } from './stack';
+import { freePort } from './free-port';
+import { waitFor } from './wait-for';
+import type { NodeProcess } from './processes';
+
+export interface EnvironmentOptions {
+  deadlineMs?: number;
+  heartbeatIntervalMs?: number;
+  /** How many seeded directory users to import as synced users (default: all). */
+  users?: number;
+  logLevel?: string;
+}
+
+export interface SyncedUser {
+  id: string;
+  dn: string;
+  uid: string;
+  password: string;
+  immutableId: string;
+}
+
+/**
+ * Everything an end-to-end test needs, fresh and private: slapd seeded from the fixtures, a database,
+ * a vhost, the cloud and one registered, running agent, a tenant with the directory's users imported.
+ */
+export interface Environment {
+  slapd: SlapdHandle;
+  stack: Stack;
+  admin: CloudApi;
+  tenantId: string;
+  agent: NodeProcess;
+  users: SyncedUser[];
+  databaseUrl: string;
+  amqpUrl: string;
+  workDir: string;
+  teardown(): Promise<void>;
+}
+
+export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const teardown = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    const workDir = mkdtempSync(join(tmpdir(), 'sspr-e2e-'));
+    const slapd = await startSlapd();
+    cleanups.push(() => slapd.destroy());
+    const database = await createTestDatabase();
+    cleanups.push(() => database.drop());
+    const vhost = await createTestVhost();
+    cleanups.push(() => vhost.delete());
+
+    const stack = new Stack({
+      databaseUrl: database.url,
+      amqpUrl: vhost.url,
+      directory: {
+        url: slapd.url,
+        baseDn: slapd.baseDn,
+        serviceDn: slapd.serviceDn,
+        servicePassword: slapd.servicePassword,
+      },
+      workDir,
+      cloudPort: await freePort(),
+      deadlineMs: options.deadlineMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      logLevel: options.logLevel,
+    });
+    cleanups.push(() => stack.stop());
+    await stack.startCloud();
+
+    const { tenant, adminToken } = await stack.operator.createTenant(`e2e-${Date.now()}`);
+    const admin = stack.operator.as(adminToken);
+    const seeded = slapd.users.slice(0, options.users ?? slapd.users.length);
+    const users: SyncedUser[] = [];
+    for (const u of seeded) {
+      const created = await admin.createSyncedUser(tenant.id, {
+        userPrincipalName: `${u.uid}@example.test`,
+        displayName: u.uid,
+        dn: u.dn,
+        immutableId: u.immutableId,
+      });
+      users.push({ id: created.id, dn: u.dn, uid: u.uid, password: u.password, immutableId: u.immutableId });
+    }
+    const agent = await stack.registerAgent(tenant.id, admin);
+    agent.start();
+    await waitFor(async () => ((await admin.status(tenant.id)).status === 'up_and_running' ? true : undefined), {
+      timeoutMs: 20_000,
+      what: 'the agent to report up and running',
+    });
+    return {
+      slapd,
+      stack,
+      admin,
+      tenantId: tenant.id,
+      agent,
+      users,
+      databaseUrl: database.url,
+      amqpUrl: vhost.url,
+      workDir,
+      teardown,
+    };
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+}

@@ -19,12 +19,17 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
 };
 const sources = {
-  '^@sspr/(contracts|crypto|directory)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@sspr/(contracts|crypto|directory|messaging)$': '<rootDir>/libs/$1/src/index.ts',
   '^@sspr/test-support$': '<rootDir>/test/support/src/index.ts',
 };
 module.exports = {
   projects: [
-    { ...common, moduleNameMapper: sources, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'] },
+    {
+      ...common,
+      moduleNameMapper: sources,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'],
+    },
     {
       ...common,
       moduleNameMapper: sources,

@@ -1,0 +1,157 @@
+import {
+  COMMAND_TYPES,
+  InvalidMessageError,
+  MessageType,
+  ResultCode,
+  isMessageOf,
+  parseMessage,
+  type Message,
+  type Secret,
+} from '@sspr/contracts';
+import { CryptoError, openSecret, verifyMessage } from '@sspr/crypto';
+import { DirectoryError, classifyLdapError, type DirectoryAdapter, type DirectoryUser } from '@sspr/directory';
+import type { AgentIdentity } from '../identity/agent-identity';
+import type { Disposition } from './disposition';
+
+export interface Delivery {
+  body: Buffer;
+  /** True when the broker delivered this message before (an earlier attempt may have applied it). */
+  redelivered: boolean;
+}
+
+export interface Executed {
+  /** The verified, validated command, when it got that far. */
+  message?: Message;
+  disposition: Disposition;
+}
+
+export interface ExecutorOptions {
+  allowProtectedAccounts: boolean;
+  now?: () => number;
+}
+
+const reply = (code: ResultCode, detail?: string): Disposition => ({ kind: 'reply', code, detail });
+const deadLetter = (reason: string): Disposition => ({ kind: 'dead-letter', reason });
+
+/**
+ * Decides what a command delivery means: verifies, validates, checks the deadline, and performs the
+ * directory operation. It never acks anything itself (see settle()).
+ */
+export class CommandExecutor {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly identity: AgentIdentity,
+    private readonly directory: DirectoryAdapter,
+    private readonly options: ExecutorOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async execute(delivery: Delivery): Promise<Executed> {
+    let message: Message;
+    try {
+      const { body } = await verifyMessage(delivery.body.toString('utf8'), (kid) =>
+        kid === this.identity.cloudSigningKey.kid ? this.identity.cloudPublicKey : undefined,
+      );
+      message = parseMessage(body, COMMAND_TYPES);
+    } catch (err) {
+      if (err instanceof CryptoError) return { disposition: deadLetter(err.message) };
+      if (err instanceof InvalidMessageError) return { disposition: deadLetter(err.reason) };
+      throw err;
+    }
+    if (message.tenantId !== this.identity.tenantId) {
+      return { message, disposition: deadLetter('command addressed to another tenant') };
+    }
+    return { message, disposition: await this.dispatch(message, delivery.redelivered) };
+  }
+
+  private expired(message: Message): boolean {
+    return this.now() > Date.parse(message.notAfter);
+  }
+
+  private async dispatch(message: Message, redelivered: boolean): Promise<Disposition> {
+    if (isMessageOf(message, MessageType.ConnectionTest)) {
+      return this.expired(message) ? reply(ResultCode.Expired) : reply(ResultCode.Applied, 'connection test');
+    }
+    if (isMessageOf(message, MessageType.PasswordReset)) return this.reset(message, redelivered);
+    if (isMessageOf(message, MessageType.AccountUnlock)) return this.unlock(message);
+    return deadLetter(`unsupported command ${message.type}`);
+  }
+
+  private async reset(message: Message<MessageType.PasswordReset>, redelivered: boolean): Promise<Disposition> {
+    const { payload } = message;
+    let password: Secret;
+    try {
+      password = await openSecret(
+        payload.secret,
+        { kid: this.identity.agentId, privateKey: this.identity.encryptionKey },
+        message.id,
+      );
+    } catch (err) {
+      if (err instanceof CryptoError) return deadLetter(err.message);
+      throw err;
+    }
+    // A first delivery past its deadline is never applied. A redelivery may have been applied by the
+    // attempt that died before acking: it is checked below, even past the deadline, so the user is
+    // never told "failed" for a password the directory holds.
+    if (this.expired(message) && !redelivered) return reply(ResultCode.Expired);
+
+    let user: DirectoryUser;
+    try {
+      user = await this.directory.findUser(payload.target);
+      if (user.protected && !this.options.allowProtectedAccounts) {
+        return reply(ResultCode.NotPermitted, 'protected account');
+      }
+      if (redelivered && (await this.directory.holdsPassword(user, password))) {
+        await this.finish(user, payload);
+        return reply(ResultCode.Applied, 'already applied by an earlier delivery');
+      }
+      if (this.expired(message)) return reply(ResultCode.Expired);
+    } catch (err) {
+      return this.answerFor(err);
+    }
+
+    try {
+      await this.directory.resetPassword(user, password, {
+        mustChangeAtNextSignIn: payload.mustChangeAtNextSignIn,
+        unlock: payload.unlock,
+      });
+      return reply(ResultCode.Applied);
+    } catch (err) {
+      const error = err instanceof DirectoryError ? err : classifyLdapError(err);
+      // The password is in place and only a follow-up (must-change, unlock) failed: the user must not be
+      // told the reset failed.
+      if (error.passwordApplied) return reply(ResultCode.Applied, `password applied; ${error.detail}`);
+      // The write may have reached the directory before the connection failed: only a later delivery,
+      // which first checks whether the password is in place, can tell.
+      if (error.code === ResultCode.DirectoryUnreachable) return { kind: 'retry', reason: error.detail };
+      return this.answerFor(error);
+    }
+  }
+
+  /** Re-applies the idempotent follow-ups of a reset whose password was already written. */
+  private async finish(user: DirectoryUser, payload: { mustChangeAtNextSignIn: boolean; unlock: boolean }) {
+    if (payload.unlock && user.locked) await this.directory.unlock(user);
+    if (payload.mustChangeAtNextSignIn) await this.directory.setMustChange(user);
+  }
+
+  private async unlock(message: Message<MessageType.AccountUnlock>): Promise<Disposition> {
+    if (this.expired(message)) return reply(ResultCode.Expired);
+    try {
+      const user = await this.directory.findUser(message.payload.target);
+      if (user.protected && !this.options.allowProtectedAccounts) {
+        return reply(ResultCode.NotPermitted, 'protected account');
+      }
+      await this.directory.unlock(user);
+      return reply(ResultCode.Applied);
+    } catch (err) {
+      return this.answerFor(err);
+    }
+  }
+
+  private answerFor(err: unknown): Disposition {
+    const error = err instanceof DirectoryError ? err : classifyLdapError(err);
+    return { kind: 'reply', code: error.code, reason: error.reason, detail: error.detail };
+  }
+}

@@ -1,0 +1,3 @@
+export const AGENT_CONFIG = Symbol('AGENT_CONFIG');
+export const AGENT_IDENTITY = Symbol('AGENT_IDENTITY');
+export const DIRECTORY = Symbol('DIRECTORY');

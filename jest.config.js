@@ -34,8 +34,15 @@ module.exports = {
       ...common,
       moduleNameMapper: sources,
       displayName: 'integration',
+      setupFilesAfterEnv: ['<rootDir>/test/jest.timeouts.js'],
       testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
     },
-    { ...common, moduleNameMapper: sources, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    {
+      ...common,
+      moduleNameMapper: sources,
+      displayName: 'e2e',
+      setupFilesAfterEnv: ['<rootDir>/test/jest.timeouts.js'],
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+    },
   ],
 };

@@ -10,7 +10,7 @@ import { IdentityError, loadIdentity, register } from './identity/agent-identity
 import { AGENT_VERSION } from './version';
 
 const USAGE = `usage:
-  sspr-agent register --cloud-url <url> --token <one-time token> [--name <name>]
+  sspr-agent register --cloud-url=<url> --token=<one-time token> [--name=<name>]
   sspr-agent run
 Configuration comes from the environment (see README: Agent configuration).`;
 
@@ -24,10 +24,15 @@ async function run(): Promise<void> {
 }
 
 async function registerCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: { 'cloud-url': { type: 'string' }, token: { type: 'string' }, name: { type: 'string' } },
-  });
+  let values: { 'cloud-url'?: string; token?: string; name?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { 'cloud-url': { type: 'string' }, token: { type: 'string' }, name: { type: 'string' } },
+    }));
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}\n${USAGE}`);
+  }
   if (!values['cloud-url'] || !values.token) throw new ConfigError(USAGE);
   const env = loadEnv(RegisterEnv);
   const identity = await register({

@@ -68,6 +68,8 @@ export interface SlapdHandle {
 
 export interface StartSlapdOptions {
   port?: number;
+  /** Address to listen on (default 127.0.0.1; the compose image uses 0.0.0.0). */
+  host?: string;
   /** Replaces the default [ORGANIZATION_LDIF]; the base DN stays dc=example,dc=test. */
   ldifFiles?: string[];
   /** How slapd hashes passwords it is given (Password Modify); default {SSHA}. {ARGON2} uses OWASP's cost (19 MiB, t=2, p=1). */
@@ -235,9 +237,10 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
 
   const launch = async (): Promise<void> => {
     const url = `ldap://127.0.0.1:${port}/`;
+    const listen = `ldap://${options.host ?? '127.0.0.1'}:${port}/`;
     const log = openSync(join(dir, 'slapd.log'), 'a');
     try {
-      child = spawn(SLAPD, ['-h', url, '-f', conf, '-d', LOG_LEVEL_NONE], { stdio: ['ignore', 'ignore', log] });
+      child = spawn(SLAPD, ['-h', listen, '-f', conf, '-d', LOG_LEVEL_NONE], { stdio: ['ignore', 'ignore', log] });
     } finally {
       closeSync(log);
     }

@@ -94,7 +94,7 @@ export class Stack {
     const env = this.agentEnv(stateDir);
     const registration = new NodeProcess({
       script: 'apps/agent/dist/main.js',
-      args: ['register', '--cloud-url', this.cloudUrl, '--token', token, '--name', `agent-${index}`],
+      args: ['register', `--cloud-url=${this.cloudUrl}`, `--token=${token}`, `--name=agent-${index}`],
       env,
       logFile: this.agentLog(index),
     });

@@ -21,6 +21,7 @@ const common = {
 const sources = {
   '^@sspr/(contracts|crypto|directory|messaging)$': '<rootDir>/libs/$1/src/index.ts',
   '^@sspr/test-support$': '<rootDir>/test/support/src/index.ts',
+  '^@sspr/cloud$': '<rootDir>/apps/cloud/src/index.ts',
 };
 module.exports = {
   projects: [

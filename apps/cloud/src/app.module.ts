@@ -1,0 +1,44 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AgentsModule } from './agents/agents.module';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { apiValidationPipe } from './common/api-validation.pipe';
+import type { CloudConfig } from './config/cloud-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.controller';
+import { loggerParams } from './logging/logger-options';
+import { MessagingModule } from './messaging/messaging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { OnPremStatusModule } from './onprem-status/onprem-status.module';
+import { TenantsModule } from './tenants/tenants.module';
+import { UsersModule } from './users/users.module';
+import { WritebackModule } from './writeback/writeback.module';
+
+/** The whole cloud service: HTTP API and the workers (outbox relay, results and heartbeats consumers). */
+@Module({})
+export class CloudModule {
+  static forRoot(config: CloudConfig): DynamicModule {
+    return {
+      module: CloudModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config.logLevel)),
+        DatabaseModule.forRoot(config),
+        MessagingModule,
+        MetricsModule,
+        HealthModule,
+        TenantsModule,
+        UsersModule,
+        AgentsModule,
+        WritebackModule,
+        OnPremStatusModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_PIPE, useFactory: apiValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
+
+/** In order; a migration that has landed is never edited, a change is a new migration. */
+export const MIGRATIONS = [InitialSchema1767225600000];

@@ -1,0 +1,46 @@
+import { apiValidationPipe } from '../../common/api-validation.pipe';
+import { DomainError } from '../../common/domain-error';
+import { CreateUserDto } from './user.dto';
+
+const pipe = apiValidationPipe();
+
+async function errorsOf(body: unknown): Promise<readonly string[]> {
+  try {
+    await pipe.transform(body, { type: 'body', metatype: CreateUserDto });
+  } catch (err) {
+    if (err instanceof DomainError) return err.details ?? [];
+    throw err;
+  }
+  return [];
+}
+
+describe('CreateUserDto', () => {
+  const base = { userPrincipalName: 'ada@example.test', displayName: 'Ada' };
+
+  it('requires the distinguished name of a synced user', async () => {
+    await expect(errorsOf({ ...base, source: 'synced' })).resolves.toContain(
+      'onPremDistinguishedName is required for a synced user',
+    );
+  });
+
+  it('accepts a synced user with its anchors', async () => {
+    await expect(
+      errorsOf({
+        ...base,
+        source: 'synced',
+        onPremDistinguishedName: 'uid=ada,dc=example,dc=test',
+        onPremImmutableId: 'a-b-c',
+      }),
+    ).resolves.toEqual([]);
+  });
+
+  it('accepts a cloud-only user without anchors', async () => {
+    await expect(errorsOf({ ...base, source: 'cloud' })).resolves.toEqual([]);
+  });
+
+  it('refuses a user principal name without a domain', async () => {
+    await expect(errorsOf({ ...base, userPrincipalName: 'ada', source: 'cloud' })).resolves.toEqual([
+      'userPrincipalName must look like name@domain',
+    ]);
+  });
+});

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { isUniqueViolation } from '../database/sql.service';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { UserEntity } from './user.entity';
+import { toUserView, type CreateUserDto, type UserView } from './dto/user.dto';
+
+const LIST_LIMIT = 1_000;
+
+@Injectable()
+export class UsersService {
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  async create(tenantId: string, dto: CreateUserDto): Promise<UserView> {
+    if (dto.source === 'cloud' && (dto.onPremDistinguishedName !== undefined || dto.onPremImmutableId !== undefined)) {
+      throw new DomainError(
+        ErrorCode.InvalidInput,
+        'A cloud-only user has no on-premises anchor; leave the onPrem fields out.',
+      );
+    }
+    const id = randomUUID();
+    try {
+      await this.users.insert({
+        id,
+        tenantId,
+        userPrincipalName: dto.userPrincipalName,
+        displayName: dto.displayName,
+        source: dto.source,
+        onPremDistinguishedName: dto.onPremDistinguishedName ?? null,
+        onPremImmutableId: dto.onPremImmutableId ?? null,
+        enabled: true,
+      });
+    } catch (err) {
+      if (err instanceof QueryFailedError && isUniqueViolation(err.driverError)) {
+        throw new DomainError(ErrorCode.UserExists);
+      }
+      throw err;
+    }
+    return this.get(tenantId, id);
+  }
+
+  async list(tenantId: string): Promise<UserView[]> {
+    const rows = await this.users.find({ where: { tenantId }, order: { userPrincipalName: 'ASC' }, take: LIST_LIMIT });
+    return rows.map(toUserView);
+  }
+
+  async get(tenantId: string, userId: string): Promise<UserView> {
+    const user = await this.users.findOneBy({ id: userId, tenantId });
+    if (!user) throw new DomainError(ErrorCode.UserNotFound);
+    return toUserView(user);
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { CommandsRepository } from './commands.repository';
+import { OutboxRelay } from './outbox-relay.service';
+import { PasswordResetsController } from './password-resets.controller';
+import { ResultsConsumer } from './results.consumer';
+import { VerdictWaiters } from './verdict-waiters.service';
+import { WritebackService } from './writeback.service';
+
+@Module({
+  imports: [TenantsModule, AgentsModule],
+  controllers: [PasswordResetsController],
+  providers: [WritebackService, CommandsRepository, VerdictWaiters, OutboxRelay, ResultsConsumer],
+  exports: [WritebackService],
+})
+export class WritebackModule {}

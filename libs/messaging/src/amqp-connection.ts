@@ -1,4 +1,11 @@
-import { connect, type ChannelModel, type ConfirmChannel, type Options, type RecoveringChannelModel } from 'amqplib';
+import {
+  connect,
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  type Options,
+  type RecoveringChannelModel,
+} from 'amqplib';
 
 export interface AmqpConnectionOptions {
   url: string;
@@ -11,6 +18,8 @@ export interface AmqpConnectionOptions {
   onChannelError?: (error: Error) => void;
   /** Attempts before the first connection gives up (default: keep trying). */
   initialRetries?: number;
+  /** First reconnect delay in ms (default 200). */
+  initialDelayMs?: number;
 }
 
 /** Thrown when a publish cannot be confirmed by the broker (disconnected, nacked, channel closed). */
@@ -37,7 +46,7 @@ export class AmqpConnection {
       noDelay: true,
       clientProperties: { connection_name: options.name },
       recovery: {
-        initialDelay: 200,
+        initialDelay: options.initialDelayMs ?? 200,
         maxDelay: 5000,
         maxRetries: Infinity,
         initialMaxRetries: options.initialRetries ?? Infinity,
@@ -80,6 +89,12 @@ export class AmqpConnection {
         reject(new PublishError('the channel is closed'));
       }
     });
+  }
+
+  /** A short-lived channel on the current connection (e.g. a declaration the broker may refuse). */
+  async createChannel(): Promise<Channel> {
+    if (!this.#model) throw new PublishError('not connected to the broker');
+    return this.#model.createChannel();
   }
 
   async close(): Promise<void> {

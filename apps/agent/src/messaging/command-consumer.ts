@@ -6,13 +6,10 @@ import {
   MessageType,
   ResultCode,
   commandQueue,
-  commandQueueArguments,
-  deadLetterQueue,
-  tenantBinding,
   type Message,
   type WritebackResultV1,
 } from '@sspr/contracts';
-import type { AmqpConnection } from '@sspr/messaging';
+import { assertTenantTopology, type AmqpConnection } from '@sspr/messaging';
 import type { CommandExecutor, Executed } from '../commands/command-executor';
 import type { Disposition } from '../commands/disposition';
 import type { AgentIdentity } from '../identity/agent-identity';
@@ -20,17 +17,6 @@ import type { AgentState } from '../heartbeat/agent-state';
 import type { ReplyPublisher } from './replies';
 
 const RESULT_TTL_MS = 60 * 60 * 1000;
-
-/** Declares the tenant's command topology; the cloud declares the same (same arguments, from contracts). */
-export async function assertCommandTopology(channel: Channel, tenantId: string): Promise<void> {
-  await channel.assertExchange(EXCHANGES.commands, 'topic', { durable: true });
-  await channel.assertExchange(EXCHANGES.deadLetter, 'topic', { durable: true });
-  await channel.assertExchange(EXCHANGES.replies, 'topic', { durable: true });
-  await channel.assertQueue(commandQueue(tenantId), { durable: true, arguments: commandQueueArguments(tenantId) });
-  await channel.bindQueue(commandQueue(tenantId), EXCHANGES.commands, tenantBinding(tenantId));
-  await channel.assertQueue(deadLetterQueue(tenantId), { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-  await channel.bindQueue(deadLetterQueue(tenantId), EXCHANGES.deadLetter, tenantBinding(tenantId));
-}
 
 /**
  * Consumes the tenant's command queue with manual acks and an explicit prefetch. Every delivery
@@ -53,7 +39,7 @@ export class CommandConsumer {
 
   /** Called after every (re)connect with the fresh connection's channels. */
   async start(channelFactory: () => Promise<Channel>, publisher: ConfirmChannel): Promise<void> {
-    await assertCommandTopology(publisher, this.identity.tenantId);
+    await assertTenantTopology(publisher, this.identity.tenantId);
     const channel = await channelFactory();
     channel.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'command channel error'));
     await channel.prefetch(this.prefetch);

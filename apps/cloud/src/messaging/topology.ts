@@ -1,14 +1,6 @@
 import type { Channel } from 'amqplib';
-import {
-  CLOUD_QUEUES,
-  commandQueue,
-  commandQueueArguments,
-  deadLetterQueue,
-  EXCHANGES,
-  QUORUM,
-  REPLY_ROUTING,
-  tenantBinding,
-} from '@sspr/contracts';
+import { CLOUD_QUEUES, EXCHANGES, QUORUM, REPLY_ROUTING } from '@sspr/contracts';
+import { assertExchanges } from '@sspr/messaging';
 
 /** Where the cloud's own refused replies land (invalid, untrusted, or failing past the delivery limit). */
 export const CLOUD_DEAD_LETTER_QUEUE = 'sspr.cloud.dead';
@@ -28,9 +20,7 @@ function cloudQueueArguments(deadLetterRoutingKey: string): Record<string, unkno
 
 /** The exchanges and the queues every cloud replica shares (SPEC §4.1, docs/protocol.md). */
 export async function assertCloudTopology(channel: Channel): Promise<void> {
-  await channel.assertExchange(EXCHANGES.commands, 'topic', { durable: true });
-  await channel.assertExchange(EXCHANGES.replies, 'topic', { durable: true });
-  await channel.assertExchange(EXCHANGES.deadLetter, 'topic', { durable: true });
+  await assertExchanges(channel);
 
   await channel.assertQueue(CLOUD_DEAD_LETTER_QUEUE, { durable: true, arguments: { ...QUORUM } });
   await channel.bindQueue(CLOUD_DEAD_LETTER_QUEUE, EXCHANGES.deadLetter, CLOUD_DEAD_LETTER_BINDING);
@@ -46,12 +36,4 @@ export async function assertCloudTopology(channel: Channel): Promise<void> {
     arguments: cloudQueueArguments('cloud.heartbeats.dead'),
   });
   await channel.bindQueue(CLOUD_QUEUES.heartbeats, EXCHANGES.replies, REPLY_ROUTING.allHeartbeats);
-}
-
-/** A tenant's command queue and dead-letter queue, with the arguments the agent asserts too. */
-export async function assertTenantTopology(channel: Channel, tenantId: string): Promise<void> {
-  await channel.assertQueue(commandQueue(tenantId), { durable: true, arguments: commandQueueArguments(tenantId) });
-  await channel.bindQueue(commandQueue(tenantId), EXCHANGES.commands, tenantBinding(tenantId));
-  await channel.assertQueue(deadLetterQueue(tenantId), { durable: true, arguments: { ...QUORUM } });
-  await channel.bindQueue(deadLetterQueue(tenantId), EXCHANGES.deadLetter, tenantBinding(tenantId));
 }

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 
 /** Signatures: Ed25519 (JWS alg EdDSA). Secrets: ECDH-ES+A256KW on X25519, content A256GCM. */
@@ -14,8 +14,8 @@ export interface KeyPairJwk {
 function generate(type: 'ed25519' | 'x25519'): KeyPairJwk {
   const { publicKey, privateKey } = type === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('x25519');
   return {
-    publicJwk: publicKey.export({ format: 'jwk' }),
-    privateJwk: privateKey.export({ format: 'jwk' }),
+    publicJwk: publicKey.export({ format: 'jwk' }) as JWK,
+    privateJwk: privateKey.export({ format: 'jwk' }) as JWK,
   };
 }
 
@@ -30,11 +30,11 @@ export function generateEncryptionKeyPair(): KeyPairJwk {
 }
 
 export function privateKeyFromJwk(jwk: JWK): KeyObject {
-  return createPrivateKey({ key: jwk, format: 'jwk' });
+  return createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
 }
 
 export function publicKeyFromJwk(jwk: JWK): KeyObject {
-  return createPublicKey({ key: publicPart(jwk), format: 'jwk' });
+  return createPublicKey({ key: publicPart(jwk) as JsonWebKey, format: 'jwk' });
 }
 
 /** Only the public members of a JWK: what may be sent to another party. */

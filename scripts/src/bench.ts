@@ -18,7 +18,6 @@ import {
   resetCommand,
   startSlapd,
   waitFor,
-  type SeedUser,
 } from '@sspr/test-support';
 import { runFloor } from './bench/floor';
 import { closedLoop, summarize, type RunFigures } from './bench/stats';
@@ -77,31 +76,14 @@ async function main(): Promise<void> {
 
     process.stdout.write('product: starting cloud and agent…\n');
     await stack.startCloud();
-    const { tenant, adminToken } = await stack.operator.createTenant('bench');
-    const admin = stack.operator.as(adminToken);
-    const users: (SeedUser & { id: string })[] = [];
-    for (const u of slapd.users) {
-      const { id } = await admin.createSyncedUser(tenant.id, {
-        userPrincipalName: `${u.uid}@example.test`,
-        displayName: u.uid,
-        dn: u.dn,
-        immutableId: u.immutableId,
-      });
-      users.push({ ...u, id });
-    }
-    const agent = await stack.registerAgent(tenant.id, admin);
-    agent.start();
-    await waitFor(async () => ((await admin.status(tenant.id)).status === 'up_and_running' ? true : undefined), {
-      timeoutMs: 30_000,
-      what: 'agent up',
-    });
+    const { tenantId, admin, users, agent } = await stack.provisionTenant('bench', slapd.users);
 
     const failures: string[] = [];
     // HTTP: each closed-loop worker keeps to its own user (the cloud allows one command in flight per user).
     const http = (count: number, concurrency: number, tag: string): Promise<RunFigures> =>
       closedLoop(count, concurrency, async (i, worker) => {
         const user = users[worker % users.length]!;
-        const res = await admin.resetPassword(tenant.id, user.id, { password: `Bench-${tag}-${i}-Pass-Aa1` });
+        const res = await admin.resetPassword(tenantId, user.id, { password: `Bench-${tag}-${i}-Pass-Aa1` });
         if (res.body.outcome !== ResultCode.Applied) failures.push(`${res.status} ${res.body.outcome}`);
       });
     process.stdout.write('product: HTTP warm-up…\n');
@@ -116,16 +98,16 @@ async function main(): Promise<void> {
     const rssCloud = peakRssMb(stack.cloud.pid);
     await stack.cloud.stop();
     await agent.stop();
-    const signer = await cloudSigner(database.url, tenant.id, stack.masterKey);
+    const signer = await cloudSigner(database.url, tenantId, stack.masterKey);
     const recipient = agentRecipient(stack.agentStateDir(0));
     const amqp = await connect(vhost.url, { noDelay: true });
     const channel = await amqp.createConfirmChannel();
     const results = await channel.assertQueue('', { exclusive: true });
-    await channel.bindQueue(results.queue, EXCHANGES.replies, REPLY_ROUTING.result(tenant.id));
+    await channel.bindQueue(results.queue, EXCHANGES.replies, REPLY_ROUTING.result(tenantId));
     for (let i = 0; i < N_DRAIN; i++) {
       const user = users[i % users.length]!;
       const { body } = await resetCommand({
-        tenantId: tenant.id,
+        tenantId: tenantId,
         userId: user.id,
         target: { dn: user.dn, immutableId: user.immutableId },
         password: `Drain-${i}-Pass-Aa1`,
@@ -133,7 +115,7 @@ async function main(): Promise<void> {
         signer,
         ttlMs: 10 * 60_000,
       });
-      channel.publish(EXCHANGES.commands, commandRoutingKey(tenant.id, MessageType.PasswordReset), body, {
+      channel.publish(EXCHANGES.commands, commandRoutingKey(tenantId, MessageType.PasswordReset), body, {
         persistent: true,
       });
     }

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
-import { REPO_ROOT, Stack, freePort, startSlapd, waitFor, type SeedUser, type SlapdHandle } from '@sspr/test-support';
+import { REPO_ROOT, Stack, freePort, startSlapd, type SlapdHandle } from '@sspr/test-support';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const AMQP_URL = process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -91,28 +91,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown());
 
   await stack.startCloud();
-  const { tenant, adminToken } = await stack.operator.createTenant('Example Corp');
-  const admin = stack.operator.as(adminToken);
-  const users: (SeedUser & { id: string })[] = [];
-  for (const u of slapd.users) {
-    const created = await admin.createSyncedUser(tenant.id, {
-      userPrincipalName: `${u.uid}@example.test`,
-      displayName: u.uid,
-      dn: u.dn,
-      immutableId: u.immutableId,
-    });
-    users.push({ ...u, id: created.id });
-  }
-  const agent = await stack.registerAgent(tenant.id, admin);
-  agent.start();
-  await waitFor(async () => ((await admin.status(tenant.id)).status === 'up_and_running' ? true : undefined), {
-    timeoutMs: 30_000,
-    what: 'the agent to report up and running',
-  });
+  const { tenantId, adminToken, users } = await stack.provisionTenant('Example Corp', slapd.users);
 
   const sample = users[0];
   if (!sample) fail('the seeded directory has no users');
-  const base = `${stack.cloudUrl}/api/v1/tenants/${tenant.id}`;
+  const base = `${stack.cloudUrl}/api/v1/tenants/${tenantId}`;
   const auth = `-H 'authorization: Bearer ${adminToken}'`;
   process.stdout.write(`
 SSPR demo is running (logs in ${workDir}).
@@ -122,7 +105,7 @@ SSPR demo is running (logs in ${workDir}).
   Test connection      curl -s -X POST ${auth} ${base}/onprem-status/test
   Metrics              ${stack.cloudUrl}/metrics
   Directory (slapd)    ${slapd.url}  base ${slapd.baseDn}
-  Tenant               ${tenant.id}
+  Tenant               ${tenantId}
   Admin token          ${adminToken}
 
 Reset ${sample.uid}'s password through cloud → RabbitMQ → agent → slapd:

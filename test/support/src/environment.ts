@@ -5,9 +5,8 @@ import { CloudApi } from './cloud-api';
 import { createTestDatabase } from './postgres';
 import { createTestVhost } from './rabbitmq';
 import { startSlapd, type SlapdHandle } from './slapd';
-import { Stack } from './stack';
+import { Stack, type SyncedUser } from './stack';
 import { freePort } from './free-port';
-import { waitFor } from './wait-for';
 import type { NodeProcess } from './processes';
 
 export interface EnvironmentOptions {
@@ -16,14 +15,6 @@ export interface EnvironmentOptions {
   /** How many seeded directory users to import as synced users (default: all). */
   users?: number;
   logLevel?: string;
-}
-
-export interface SyncedUser {
-  id: string;
-  dn: string;
-  uid: string;
-  password: string;
-  immutableId: string;
 }
 
 /**
@@ -75,30 +66,15 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     cleanups.push(() => stack.stop());
     await stack.startCloud();
 
-    const { tenant, adminToken } = await stack.operator.createTenant(`e2e-${Date.now()}`);
-    const admin = stack.operator.as(adminToken);
-    const seeded = slapd.users.slice(0, options.users ?? slapd.users.length);
-    const users: SyncedUser[] = [];
-    for (const u of seeded) {
-      const created = await admin.createSyncedUser(tenant.id, {
-        userPrincipalName: `${u.uid}@example.test`,
-        displayName: u.uid,
-        dn: u.dn,
-        immutableId: u.immutableId,
-      });
-      users.push({ id: created.id, dn: u.dn, uid: u.uid, password: u.password, immutableId: u.immutableId });
-    }
-    const agent = await stack.registerAgent(tenant.id, admin);
-    agent.start();
-    await waitFor(async () => ((await admin.status(tenant.id)).status === 'up_and_running' ? true : undefined), {
-      timeoutMs: 20_000,
-      what: 'the agent to report up and running',
-    });
+    const { tenantId, admin, users, agent } = await stack.provisionTenant(
+      `e2e-${Date.now()}`,
+      slapd.users.slice(0, options.users ?? slapd.users.length),
+    );
     return {
       slapd,
       stack,
       admin,
-      tenantId: tenant.id,
+      tenantId,
       agent,
       users,
       databaseUrl: database.url,

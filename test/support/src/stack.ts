@@ -3,6 +3,20 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudApi } from './cloud-api';
 import { NodeProcess } from './processes';
+import type { SeedUser } from './slapd';
+import { waitFor } from './wait-for';
+
+/** A directory user imported into a tenant as a synced user. */
+export type SyncedUser = SeedUser & { id: string };
+
+export interface ProvisionedTenant {
+  tenantId: string;
+  adminToken: string;
+  admin: CloudApi;
+  users: SyncedUser[];
+  /** The tenant's registered agent, started and reporting up and running. */
+  agent: NodeProcess;
+}
 
 export interface DirectoryEndpoint {
   url: string;
@@ -108,6 +122,32 @@ export class Stack {
     });
     this.agents.push(agent);
     return agent;
+  }
+
+  /**
+   * A tenant ready for writeback: created, the directory's users imported as synced users, one agent
+   * registered and started, and the status up and running.
+   */
+  async provisionTenant(name: string, directoryUsers: SeedUser[], timeoutMs = 30_000): Promise<ProvisionedTenant> {
+    const { tenant, adminToken } = await this.operator.createTenant(name);
+    const admin = this.operator.as(adminToken);
+    const users: SyncedUser[] = [];
+    for (const u of directoryUsers) {
+      const { id } = await admin.createSyncedUser(tenant.id, {
+        userPrincipalName: `${u.uid}@example.test`,
+        displayName: u.uid,
+        dn: u.dn,
+        immutableId: u.immutableId,
+      });
+      users.push({ ...u, id });
+    }
+    const agent = await this.registerAgent(tenant.id, admin);
+    agent.start();
+    await waitFor(async () => ((await admin.status(tenant.id)).status === 'up_and_running' ? true : undefined), {
+      timeoutMs,
+      what: 'the agent to report up and running',
+    });
+    return { tenantId: tenant.id, adminToken, admin, users, agent };
   }
 
   private agentEnv(stateDir: string): Record<string, string> {

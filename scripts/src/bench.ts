@@ -25,6 +25,8 @@ import { closedLoop, summarize, type RunFigures } from './bench/stats';
 const N_C1 = Number(process.env['BENCH_N_C1'] ?? 300);
 const N_C32 = Number(process.env['BENCH_N_C32'] ?? 1500);
 const N_DRAIN = Number(process.env['BENCH_N_DRAIN'] ?? 2000);
+/** Distinct directory users: at most one command per user is in flight (as the cloud guarantees). */
+const N_USERS = 256;
 
 /** CPU time (user + system) a process has used so far, in milliseconds. */
 function cpuMs(pid: number | undefined): number {
@@ -61,7 +63,9 @@ async function main(): Promise<void> {
     logLevel: 'warn',
   });
   try {
-    const userDns = slapd.users.map((u) => u.dn);
+    const people = [...slapd.users];
+    for (let i = people.length; i < N_USERS; i++) people.push(await slapd.addPerson(`bench.user${i}`));
+    const userDns = people.map((u) => u.dn);
     const floorTarget = {
       amqpUrl: vhost.url,
       ldapUrl: slapd.url,
@@ -71,12 +75,13 @@ async function main(): Promise<void> {
     };
     process.stdout.write('floor: warm-up…\n');
     await runFloor(floorTarget, 200, 8);
-    const floorC1 = await runFloor(floorTarget, N_C1, 1);
-    const floorC32 = await runFloor(floorTarget, N_C32, 32);
+    // The floor runs before and after the product; the ratios use its better figure of the two (lower
+    // p50, higher throughput), so the machine's drift during the run cannot flatter the product.
+    const floorRuns = { c1: [await runFloor(floorTarget, N_C1, 1)], c32: [await runFloor(floorTarget, N_C32, 32)] };
 
     process.stdout.write('product: starting cloud and agent…\n');
     await stack.startCloud();
-    const { tenantId, admin, users, agent } = await stack.provisionTenant('bench', slapd.users);
+    const { tenantId, admin, users, agent } = await stack.provisionTenant('bench', people);
 
     const failures: string[] = [];
     // HTTP: each closed-loop worker keeps to its own user (the cloud allows one command in flight per user).
@@ -152,6 +157,13 @@ async function main(): Promise<void> {
     await amqp.close();
 
     const rssAgent = peakRssMb(agent.pid);
+    process.stdout.write('floor: second run…\n');
+    floorRuns.c1.push(await runFloor(floorTarget, N_C1, 1));
+    floorRuns.c32.push(await runFloor(floorTarget, N_C32, 32));
+    const floorC1 = floorRuns.c1.reduce((a, b) => (b.p50Ms < a.p50Ms ? b : a));
+    const floorC32 = floorRuns.c32.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+    const spread = (runs: RunFigures[], pick: (r: RunFigures) => number, digits: number) =>
+      runs.map((r) => fmt(pick(r), digits)).join(' / ');
     const figures = {
       'floor.throughput': floorC32.throughput,
       'floor.p50_ms': floorC1.p50Ms,
@@ -173,9 +185,9 @@ async function main(): Promise<void> {
     writeFileSync(join(REPO_ROOT, 'bench-results.json'), `${JSON.stringify(figures, null, 2)}\n`);
     process.stdout.write(`
                                    figure        ratio to floor   target
-floor  c=1   p50                   ${fmt(floorC1.p50Ms, 2)} ms    1
+floor  c=1   p50                   ${fmt(floorC1.p50Ms, 2)} ms    1                (runs: ${spread(floorRuns.c1, (r) => r.p50Ms, 2)} ms)
 floor  c=1   throughput            ${fmt(floorC1.throughput, 0)} /s
-floor  c=32  throughput            ${fmt(floorC32.throughput, 0)} /s     1
+floor  c=32  throughput            ${fmt(floorC32.throughput, 0)} /s     1                (runs: ${spread(floorRuns.c32, (r) => r.throughput, 0)} /s)
 floor  c=32  p50                   ${fmt(floorC32.p50Ms, 2)} ms
 agent drain  throughput            ${fmt(drain.throughput, 0)} /s     ${fmt(figures['agent_drain.ratio'], 2)}             ≥ 0.70
 agent drain  CPU per command       ${fmt(drainCpuMs, 2)} ms

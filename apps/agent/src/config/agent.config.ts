@@ -52,7 +52,7 @@ export class AgentEnv extends RegisterEnv {
   @IsInt()
   @Min(1)
   @Max(1000)
-  AGENT_PREFETCH = 32;
+  AGENT_PREFETCH = 64;
 
   @Transform(toInt)
   @IsInt()

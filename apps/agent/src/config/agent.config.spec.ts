@@ -1,0 +1,39 @@
+import { loadAgentConfig } from './agent.config';
+import { ConfigError } from './env';
+
+const valid = {
+  AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+  LDAP_URL: 'ldap://127.0.0.1:389',
+  LDAP_BIND_DN: 'cn=sspr-agent,ou=services,dc=example,dc=test',
+  LDAP_BIND_PASSWORD: 'Service-Pass-123',
+  LDAP_BASE_DN: 'dc=example,dc=test',
+};
+
+describe('loadAgentConfig', () => {
+  it('applies the defaults and keeps the bind password redacted', () => {
+    const config = loadAgentConfig(valid);
+    expect(config).toMatchObject({ prefetch: 64, heartbeatIntervalMs: 10_000, allowProtectedAccounts: false });
+    expect(config.ldap.bindPassword.reveal()).toBe('Service-Pass-123');
+    expect(JSON.stringify(config)).not.toContain('Service-Pass-123');
+  });
+
+  it('converts numbers and booleans from their string form', () => {
+    const config = loadAgentConfig({ ...valid, AGENT_PREFETCH: '8', AGENT_ALLOW_PROTECTED_ACCOUNTS: 'true' });
+    expect(config).toMatchObject({ prefetch: 8, allowProtectedAccounts: true });
+  });
+
+  it.each([
+    ['LDAP_URL', { LDAP_URL: 'http://dc1' }],
+    ['AMQP_URL', { AMQP_URL: 'localhost:5672' }],
+    ['AGENT_PREFETCH', { AGENT_PREFETCH: 'lots' }],
+    ['LDAP_TIMEOUT_MS', { LDAP_TIMEOUT_MS: '5' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'chatty' }],
+  ])('refuses a bad %s and names it', (name, override) => {
+    expect(() => loadAgentConfig({ ...valid, ...override })).toThrow(new RegExp(name));
+  });
+
+  it('requires a bind password from the environment or a file', () => {
+    const { LDAP_BIND_PASSWORD: _omitted, ...rest } = valid;
+    expect(() => loadAgentConfig(rest)).toThrow(ConfigError);
+  });
+});

@@ -196,6 +196,16 @@ describe('CommandExecutor', () => {
     expect(disposition).toMatchObject({ kind: 'reply', code: ResultCode.Applied });
   });
 
+  it('answers a second copy of a command as it answered the first, without writing again', async () => {
+    const { directory, calls } = aDirectory();
+    const agent = executor(directory);
+    const body = await aResetCommand();
+    const first = await agent.execute({ body, redelivered: false });
+    const second = await agent.execute({ body, redelivered: true });
+    expect(second.disposition).toEqual(first.disposition);
+    expect(calls).toEqual(['find', 'reset']);
+  });
+
   it('refuses a protected account', async () => {
     const { directory, calls } = aDirectory({ findUser: () => Promise.resolve({ ...aUser, protected: true }) });
     const { disposition } = await executor(directory).execute({ body: await aResetCommand(), redelivered: false });

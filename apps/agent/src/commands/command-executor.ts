@@ -30,6 +30,9 @@ export interface ExecutorOptions {
   now?: () => number;
 }
 
+/** How many answered command ids the agent remembers, to answer a duplicate without acting twice. */
+const REMEMBERED_ANSWERS = 10_000;
+
 const reply = (code: ResultCode, detail?: string): Disposition => ({ kind: 'reply', code, detail });
 const deadLetter = (reason: string): Disposition => ({ kind: 'dead-letter', reason });
 
@@ -39,6 +42,8 @@ const deadLetter = (reason: string): Disposition => ({ kind: 'dead-letter', reas
  */
 export class CommandExecutor {
   private readonly now: () => number;
+  /** Answers given, by command id (oldest first): a copy of a command gets the same answer, untouched. */
+  private readonly answered = new Map<string, Disposition>();
 
   constructor(
     private readonly identity: AgentIdentity,
@@ -63,7 +68,21 @@ export class CommandExecutor {
     if (message.tenantId !== this.identity.tenantId) {
       return { message, disposition: deadLetter('command addressed to another tenant') };
     }
-    return { message, disposition: await this.dispatch(message, delivery.redelivered) };
+    // A redelivery after a lost ack, or a second copy from the outbox: the first answer stands, and
+    // nothing is written again (the user may have been told, or a newer command may have followed).
+    const earlier = this.answered.get(message.id);
+    if (earlier) return { message, disposition: earlier };
+    const disposition = await this.dispatch(message, delivery.redelivered);
+    if (disposition.kind === 'reply') this.remember(message.id, disposition);
+    return { message, disposition };
+  }
+
+  private remember(commandId: string, disposition: Disposition): void {
+    this.answered.set(commandId, disposition);
+    if (this.answered.size > REMEMBERED_ANSWERS) {
+      const oldest = this.answered.keys().next();
+      if (!oldest.done) this.answered.delete(oldest.value);
+    }
   }
 
   private expired(message: Message): boolean {

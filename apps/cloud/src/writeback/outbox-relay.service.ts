@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SqlService } from '../database/sql.service';
 import { AmqpService } from '../messaging/amqp.service';
@@ -28,6 +29,8 @@ interface OutboxRow {
 }
 
 const SWEEP_INTERVAL_MS = 1_000;
+/** Well below the outbox lease (OUTBOX_LEASE_SECONDS), so a marked row is never swept again. */
+const MARK_PUBLISHED_BATCH_MS = 200;
 const SWEEP_BATCH = 100;
 /** How long after its deadline a command with no waiter left (its replica died) is settled by the sweep. */
 const ORPHAN_GRACE_SECONDS = 5;
@@ -93,10 +96,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return true;
   }
 
-  /** Marks confirmed rows in batches: one UPDATE for every row confirmed in the same tick. */
+  /**
+   * Marks confirmed rows in batches, one UPDATE per MARK_PUBLISHED_BATCH_MS: off the request's path and
+   * one statement for many commands. Until then the row's lease keeps the sweep off it, and the sweep
+   * never republishes a row whose command is already settled.
+   */
   private markPublished(id: string): void {
     this.confirmed.push(id);
-    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+    this.flushing ??= delay(MARK_PUBLISHED_BATCH_MS).then(() => this.flush());
   }
 
   private async flush(): Promise<void> {
@@ -159,6 +166,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         WHERE id IN (SELECT id FROM outbox
                       WHERE published_at IS NULL AND dropped_at IS NULL AND not_after > now()
                         AND (claimed_until IS NULL OR claimed_until < now())
+                        -- A settled command is never sent again: a late copy could overwrite a newer password.
+                        AND EXISTS (SELECT 1 FROM writeback_commands c
+                                     WHERE c.id = outbox.command_id AND c.state = 'pending')
                       ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING id, tenant_id, command_id, message_type, exchange, routing_key, body, not_after`,
       [OUTBOX_LEASE_SECONDS, SWEEP_BATCH],

@@ -57,11 +57,14 @@ export class ResultsConsumer implements OnModuleInit {
       durationMs: p.durationMs,
     };
 
-    const verdict = await this.commands.settleWithResult(result, !this.waiters.isWaiting(result.commandId));
+    // The waiter may be right here: answer it now, then record (the ack waits for the record). Others
+    // are woken by the record's NOTIFY.
+    const answered = this.waiters.answerEarly({ ...result, settledBy: 'agent' });
+    const notify = !answered && !this.waiters.isWaiting(result.commandId);
+    const verdict = await this.commands.settleWithResult(result, notify);
     if (verdict) {
       this.metrics.writebackResults.inc({ type: verdict.type, outcome: verdict.outcome });
-      // The waiter may be right here: wake it without waiting for our own NOTIFY to come back.
-      this.waiters.deliver(verdict);
+      if (!answered) this.waiters.deliver(verdict);
       return ACK;
     }
     return this.unsettled(result);

@@ -7,6 +7,8 @@ import type { Verdict } from './verdict';
 
 interface Waiter {
   tenantId: string;
+  type: string;
+  deadlineAt: number;
   resolve(verdict: Verdict): void;
   reject(err: unknown): void;
   timer: NodeJS.Timeout;
@@ -19,6 +21,8 @@ export interface Wait {
 }
 
 const DEADLINE_RETRY_MS = 250;
+/** An agent's verdict is handed to its waiter ahead of its database write only this long before the deadline. */
+const EARLY_ANSWER_MARGIN_MS = 1_000;
 const DEADLINE_ATTEMPTS = 8;
 
 /**
@@ -43,7 +47,7 @@ export class VerdictWaiters implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Starts waiting; call it before the command is written, so no verdict can slip past. */
-  wait(commandId: string, tenantId: string, deadlineAt: Date): Wait {
+  wait(commandId: string, tenantId: string, type: string, deadlineAt: Date): Wait {
     let resolve!: (v: Verdict) => void;
     let reject!: (err: unknown) => void;
     const verdict = new Promise<Verdict>((res, rej) => {
@@ -54,7 +58,7 @@ export class VerdictWaiters implements OnModuleInit, OnModuleDestroy {
       () => void this.atDeadline(commandId, tenantId, 1),
       Math.max(0, deadlineAt.getTime() - Date.now()),
     );
-    this.waiting.set(commandId, { tenantId, resolve, reject, timer });
+    this.waiting.set(commandId, { tenantId, type, deadlineAt: deadlineAt.getTime(), resolve, reject, timer });
     return {
       verdict,
       cancel: () => {
@@ -67,6 +71,20 @@ export class VerdictWaiters implements OnModuleInit, OnModuleDestroy {
   /** Whether a request on this replica waits for the command. */
   isWaiting(commandId: string): boolean {
     return this.waiting.has(commandId);
+  }
+
+  /**
+   * Hands an agent's verdict to a request waiting here before the results consumer has recorded it (the
+   * record follows, and the delivery is acked only after it: a crash in between means a redelivery,
+   * never a lost verdict). Only well before the deadline, where nothing else can settle the command
+   * first (other replicas' sweeps start 5 s after it). Returns whether a waiter took it.
+   */
+  answerEarly(verdict: Verdict): boolean {
+    const waiter = this.waiting.get(verdict.commandId);
+    if (!waiter || waiter.tenantId !== verdict.tenantId || waiter.type !== verdict.type) return false;
+    if (Date.now() > waiter.deadlineAt - EARLY_ANSWER_MARGIN_MS) return false;
+    this.deliver(verdict);
+    return true;
   }
 
   /** A verdict from any replica; ignored unless someone here waits for it (and for that tenant). */

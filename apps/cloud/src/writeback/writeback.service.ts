@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   commandRoutingKey,
@@ -21,6 +22,10 @@ import { OutboxRelay } from './outbox-relay.service';
 import { generateTemporaryPassword } from './temporary-password';
 import { verdictText, type Verdict } from './verdict';
 import { VerdictWaiters } from './verdict-waiters.service';
+
+/** How long a new command waits for the user's previous one to finish recording (5 × 10 ms). */
+const IN_FLIGHT_ATTEMPTS = 5;
+const IN_FLIGHT_RETRY_MS = 10;
 
 type CommandMessageType = MessageType.PasswordReset | MessageType.AccountUnlock | MessageType.ConnectionTest;
 
@@ -179,22 +184,32 @@ export class WritebackService {
       body,
     };
 
-    const wait = this.waiters.wait(spec.commandId, spec.tenantId, deadlineAt);
-    try {
-      await this.commands.insert({
-        id: spec.commandId,
-        tenantId: spec.tenantId,
-        userId: spec.userId,
-        type: spec.type,
-        issuedAt,
-        notAfter,
-        deadlineAt,
-        reset: spec.reset,
-        outbox,
-      });
-    } catch (err) {
-      wait.cancel();
-      throw err;
+    const wait = this.waiters.wait(spec.commandId, spec.tenantId, spec.type, deadlineAt);
+    const command = {
+      id: spec.commandId,
+      tenantId: spec.tenantId,
+      userId: spec.userId,
+      type: spec.type,
+      issuedAt,
+      notAfter,
+      deadlineAt,
+      reset: spec.reset,
+      outbox,
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.commands.insert(command);
+        break;
+      } catch (err) {
+        // The user's previous command may have been answered a moment ago and still be recording its
+        // verdict: give it a short grace before answering "in progress".
+        const inFlight = err instanceof DomainError && err.code === ErrorCode.CommandInFlight;
+        if (!inFlight || attempt >= IN_FLIGHT_ATTEMPTS) {
+          wait.cancel();
+          throw err;
+        }
+        await delay(IN_FLIGHT_RETRY_MS);
+      }
     }
     this.relay.publishNow({
       ...outbox,

@@ -71,5 +71,6 @@ describe('admin reset of a synced user, through the cloud, the broker and the ag
     expect(res.status).toBe(200);
     expect(res.body.outcome).toBe(ResultCode.Applied);
     expect(res.body.roundTripMs).toBeGreaterThanOrEqual(0);
+    expect(res.body.message).toMatch(/writeback works/);
   });
 });

@@ -121,7 +121,10 @@ export class WritebackService {
       outcome: verdict.outcome,
       agentId: verdict.agentId,
       roundTripMs,
-      message: verdictText(verdict.outcome, verdict.reason),
+      message:
+        verdict.outcome === ResultCode.Applied
+          ? `The on-premises agent answered a signed test command in ${roundTripMs} ms: writeback works.`
+          : verdictText(verdict.outcome, verdict.reason),
     };
   }
 

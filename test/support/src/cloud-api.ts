@@ -113,7 +113,7 @@ export class CloudApi {
 
   testConnection(
     tenantId: string,
-  ): Promise<ApiResponse<{ outcome: ResultCode; agentId?: string; roundTripMs: number }>> {
+  ): Promise<ApiResponse<{ outcome: ResultCode; agentId?: string; roundTripMs: number; message: string }>> {
     return this.call('POST', `/api/v1/tenants/${tenantId}/onprem-status/test`, {});
   }
 }

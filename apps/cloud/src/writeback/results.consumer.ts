@@ -61,7 +61,12 @@ export class ResultsConsumer implements OnModuleInit {
     // are woken by the record's NOTIFY.
     const answered = this.waiters.answerEarly({ ...result, settledBy: 'agent' });
     const notify = !answered && !this.waiters.isWaiting(result.commandId);
-    const verdict = await this.commands.settleWithResult(result, notify);
+    let verdict;
+    try {
+      verdict = await this.commands.settleWithResult(result, notify);
+    } finally {
+      if (answered) this.waiters.recorded(result.commandId);
+    }
     if (verdict) {
       this.metrics.writebackResults.inc({ type: verdict.type, outcome: verdict.outcome });
       if (!answered) this.waiters.deliver(verdict);

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { PG_CHANNELS, PgNotificationsService } from '../database/pg-notifications.service';
@@ -7,6 +8,8 @@ import type { Verdict } from './verdict';
 
 interface Waiter {
   tenantId: string;
+  /** The user the command is for (none for a connection test). */
+  userId: string | null;
   type: string;
   deadlineAt: number;
   resolve(verdict: Verdict): void;
@@ -21,6 +24,8 @@ export interface Wait {
 }
 
 const DEADLINE_RETRY_MS = 250;
+
+const userKey = (tenantId: string, userId: string) => `${tenantId}/${userId}`;
 /** An agent's verdict is handed to its waiter ahead of its database write only this long before the deadline. */
 const EARLY_ANSWER_MARGIN_MS = 1_000;
 const DEADLINE_ATTEMPTS = 8;
@@ -34,6 +39,8 @@ const DEADLINE_ATTEMPTS = 8;
 export class VerdictWaiters implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(VerdictWaiters.name);
   private readonly waiting = new Map<string, Waiter>();
+  /** Commands answered ahead of their record, by user: the user's next command waits for that record. */
+  private readonly recording = new Map<string, { commandId: string; done: Promise<void>; resolve(): void }>();
 
   constructor(
     private readonly notifications: PgNotificationsService,
@@ -47,7 +54,7 @@ export class VerdictWaiters implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Starts waiting; call it before the command is written, so no verdict can slip past. */
-  wait(commandId: string, tenantId: string, type: string, deadlineAt: Date): Wait {
+  wait(commandId: string, tenantId: string, userId: string | null, type: string, deadlineAt: Date): Wait {
     let resolve!: (v: Verdict) => void;
     let reject!: (err: unknown) => void;
     const verdict = new Promise<Verdict>((res, rej) => {
@@ -58,7 +65,7 @@ export class VerdictWaiters implements OnModuleInit, OnModuleDestroy {
       () => void this.atDeadline(commandId, tenantId, 1),
       Math.max(0, deadlineAt.getTime() - Date.now()),
     );
-    this.waiting.set(commandId, { tenantId, type, deadlineAt: deadlineAt.getTime(), resolve, reject, timer });
+    this.waiting.set(commandId, { tenantId, userId, type, deadlineAt: deadlineAt.getTime(), resolve, reject, timer });
     return {
       verdict,
       cancel: () => {
@@ -83,8 +90,28 @@ export class VerdictWaiters implements OnModuleInit, OnModuleDestroy {
     const waiter = this.waiting.get(verdict.commandId);
     if (!waiter || waiter.tenantId !== verdict.tenantId || waiter.type !== verdict.type) return false;
     if (Date.now() > waiter.deadlineAt - EARLY_ANSWER_MARGIN_MS) return false;
+    if (waiter.userId) {
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      this.recording.set(userKey(verdict.tenantId, waiter.userId), { commandId: verdict.commandId, done, resolve });
+    }
     this.deliver(verdict);
     return true;
+  }
+
+  /** The results consumer is done recording a command answered early (whatever the outcome of the write). */
+  recorded(commandId: string): void {
+    for (const [key, entry] of this.recording) {
+      if (entry.commandId !== commandId) continue;
+      this.recording.delete(key);
+      entry.resolve();
+    }
+  }
+
+  /** Waits (at most `timeoutMs`) for the record of the user's command answered early on this replica, if any. */
+  async previousRecorded(tenantId: string, userId: string, timeoutMs: number): Promise<void> {
+    const entry = this.recording.get(userKey(tenantId, userId));
+    if (entry) await Promise.race([entry.done, delay(timeoutMs)]);
   }
 
   /** A verdict from any replica; ignored unless someone here waits for it (and for that tenant). */

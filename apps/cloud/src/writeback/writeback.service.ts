@@ -23,7 +23,12 @@ import { generateTemporaryPassword } from './temporary-password';
 import { verdictText, type Verdict } from './verdict';
 import { VerdictWaiters } from './verdict-waiters.service';
 
-/** How long a new command waits for the user's previous one to finish recording (5 × 10 ms). */
+/**
+ * A user's previous command may have been answered a moment ago and still be recording its verdict:
+ * on this replica the new command waits for that record (at most PREVIOUS_RECORD_WAIT_MS); answered
+ * on another replica, it tries again a few times (IN_FLIGHT_ATTEMPTS × IN_FLIGHT_RETRY_MS).
+ */
+const PREVIOUS_RECORD_WAIT_MS = 200;
 const IN_FLIGHT_ATTEMPTS = 5;
 const IN_FLIGHT_RETRY_MS = 10;
 
@@ -187,7 +192,7 @@ export class WritebackService {
       body,
     };
 
-    const wait = this.waiters.wait(spec.commandId, spec.tenantId, spec.type, deadlineAt);
+    const wait = this.waiters.wait(spec.commandId, spec.tenantId, spec.userId, spec.type, deadlineAt);
     const command = {
       id: spec.commandId,
       tenantId: spec.tenantId,
@@ -204,14 +209,13 @@ export class WritebackService {
         await this.commands.insert(command);
         break;
       } catch (err) {
-        // The user's previous command may have been answered a moment ago and still be recording its
-        // verdict: give it a short grace before answering "in progress".
         const inFlight = err instanceof DomainError && err.code === ErrorCode.CommandInFlight;
-        if (!inFlight || attempt >= IN_FLIGHT_ATTEMPTS) {
+        if (!inFlight || !spec.userId || attempt >= IN_FLIGHT_ATTEMPTS) {
           wait.cancel();
           throw err;
         }
-        await delay(IN_FLIGHT_RETRY_MS);
+        if (attempt === 1) await this.waiters.previousRecorded(spec.tenantId, spec.userId, PREVIOUS_RECORD_WAIT_MS);
+        else await delay(IN_FLIGHT_RETRY_MS);
       }
     }
     this.relay.publishNow({

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
-import { REPO_ROOT, Stack, freePort, startSlapd, type SlapdHandle } from '@sspr/test-support';
+import { REPO_ROOT, Stack, createTestVhost, freePort, startSlapd, type SlapdHandle } from '@sspr/test-support';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const AMQP_URL = process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -64,6 +64,8 @@ async function main(): Promise<void> {
   ensureSlapd();
   const databaseUrl = await checkPostgres();
   await checkRabbit();
+  // A vhost of its own (removed at Ctrl-C), so demo runs leave no queues behind on the broker.
+  const vhost = await createTestVhost();
   const workDir = join(REPO_ROOT, '.tmp', 'demo');
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
   const slapd: SlapdHandle = await startSlapd({ port: Number(process.env['DEMO_LDAP_PORT'] ?? 0) || undefined });
   const stack = new Stack({
     databaseUrl,
-    amqpUrl: AMQP_URL,
+    amqpUrl: vhost.url,
     directory: {
       url: slapd.url,
       baseDn: slapd.baseDn,
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
     process.stdout.write('\nstopping…\n');
     await stack.stop();
     await slapd.destroy();
+    await vhost.delete();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());
@@ -105,6 +108,7 @@ SSPR demo is running (logs in ${workDir}).
   Test connection      curl -s -X POST ${auth} ${base}/onprem-status/test
   Metrics              ${stack.cloudUrl}/metrics
   Directory (slapd)    ${slapd.url}  base ${slapd.baseDn}
+  Broker vhost         ${vhost.vhost}
   Tenant               ${tenantId}
   Admin token          ${adminToken}
 

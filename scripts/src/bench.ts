@@ -52,12 +52,7 @@ async function main(): Promise<void> {
   const stack = new Stack({
     databaseUrl: database.url,
     amqpUrl: vhost.url,
-    directory: {
-      url: slapd.url,
-      baseDn: slapd.baseDn,
-      serviceDn: slapd.serviceDn,
-      servicePassword: slapd.servicePassword,
-    },
+    directory: slapd,
     workDir,
     cloudPort: await freePort(),
     logLevel: 'warn',

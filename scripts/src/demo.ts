@@ -74,12 +74,7 @@ async function main(): Promise<void> {
   const stack = new Stack({
     databaseUrl,
     amqpUrl: vhost.url,
-    directory: {
-      url: slapd.url,
-      baseDn: slapd.baseDn,
-      serviceDn: slapd.serviceDn,
-      servicePassword: slapd.servicePassword,
-    },
+    directory: slapd,
     workDir,
     cloudPort: Number(process.env['DEMO_HTTP_PORT'] ?? 0) || (await freePort()),
   });

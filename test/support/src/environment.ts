@@ -51,12 +51,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     const stack = new Stack({
       databaseUrl: database.url,
       amqpUrl: vhost.url,
-      directory: {
-        url: slapd.url,
-        baseDn: slapd.baseDn,
-        serviceDn: slapd.serviceDn,
-        servicePassword: slapd.servicePassword,
-      },
+      directory: slapd,
       workDir,
       cloudPort: await freePort(),
       deadlineMs: options.deadlineMs,

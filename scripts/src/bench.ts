@@ -22,9 +22,9 @@ import {
 import { runFloor } from './bench/floor';
 import { closedLoop, summarize, type RunFigures } from './bench/stats';
 
-const N_C1 = Number(process.env['BENCH_N_C1'] ?? 300);
-const N_C32 = Number(process.env['BENCH_N_C32'] ?? 1500);
-const N_DRAIN = Number(process.env['BENCH_N_DRAIN'] ?? 2000);
+const N_C1 = Number(process.env['BENCH_N_C1'] ?? 500);
+const N_C32 = Number(process.env['BENCH_N_C32'] ?? 3000);
+const N_DRAIN = Number(process.env['BENCH_N_DRAIN'] ?? 4000);
 /** Distinct directory users: at most one command per user is in flight (as the cloud guarantees). */
 const N_USERS = 256;
 
@@ -70,8 +70,9 @@ async function main(): Promise<void> {
     };
     process.stdout.write('floor: warm-up…\n');
     await runFloor(floorTarget, 200, 8);
-    // The floor runs before and after the product; the ratios use its better figure of the two (lower
-    // p50, higher throughput), so the machine's drift during the run cannot flatter the product.
+    // The floor runs before and after the product, and the ratios are to the mean of the two, so drift of
+    // this shared machine during the run counts the same for both; the ratio to the better floor run
+    // (the product's worst case) is printed and kept too.
     const floorRuns = { c1: [await runFloor(floorTarget, N_C1, 1)], c32: [await runFloor(floorTarget, N_C32, 32)] };
 
     process.stdout.write('product: starting cloud and agent…\n');
@@ -79,13 +80,18 @@ async function main(): Promise<void> {
     const { tenantId, admin, users, agent } = await stack.provisionTenant('bench', people);
 
     const failures: string[] = [];
-    // HTTP: each closed-loop worker keeps to its own user (the cloud allows one command in flight per user).
-    const http = (count: number, concurrency: number, tag: string): Promise<RunFigures> =>
-      closedLoop(count, concurrency, async (i, worker) => {
-        const user = users[worker % users.length]!;
+    // HTTP: like the floor, requests go round the users. Worker w takes users w, w + c, w + 2c, … (c the
+    // concurrency, which divides N_USERS), so no two requests in flight are for the same user (the cloud
+    // allows one command in flight per user).
+    const http = (count: number, concurrency: number, tag: string): Promise<RunFigures> => {
+      const turns = new Array<number>(concurrency).fill(0);
+      return closedLoop(count, concurrency, async (i, worker) => {
+        const turn = turns[worker]!++;
+        const user = users[(worker + concurrency * turn) % users.length]!;
         const res = await admin.resetPassword(tenantId, user.id, { password: `Bench-${tag}-${i}-Pass-Aa1` });
         if (res.body.outcome !== ResultCode.Applied) failures.push(`${res.status} ${res.body.outcome}`);
       });
+    };
     process.stdout.write('product: HTTP warm-up…\n');
     await http(100, 8, 'warm');
     const httpC1 = await http(N_C1, 1, 'c1');
@@ -155,8 +161,15 @@ async function main(): Promise<void> {
     process.stdout.write('floor: second run…\n');
     floorRuns.c1.push(await runFloor(floorTarget, N_C1, 1));
     floorRuns.c32.push(await runFloor(floorTarget, N_C32, 32));
-    const floorC1 = floorRuns.c1.reduce((a, b) => (b.p50Ms < a.p50Ms ? b : a));
-    const floorC32 = floorRuns.c32.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+    const mean = (runs: RunFigures[], pick: (r: RunFigures) => number) =>
+      runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
+    const floorC1 = { p50Ms: mean(floorRuns.c1, (r) => r.p50Ms), throughput: mean(floorRuns.c1, (r) => r.throughput) };
+    const floorC32 = {
+      p50Ms: mean(floorRuns.c32, (r) => r.p50Ms),
+      throughput: mean(floorRuns.c32, (r) => r.throughput),
+    };
+    const bestFloorP50 = Math.min(...floorRuns.c1.map((r) => r.p50Ms));
+    const bestFloorThroughput = Math.max(...floorRuns.c32.map((r) => r.throughput));
     const spread = (runs: RunFigures[], pick: (r: RunFigures) => number, digits: number) =>
       runs.map((r) => fmt(pick(r), digits)).join(' / ');
     const figures = {
@@ -166,11 +179,13 @@ async function main(): Promise<void> {
       'floor.c32_p50_ms': floorC32.p50Ms,
       'agent_drain.throughput': drain.throughput,
       'agent_drain.ratio': drain.throughput / floorC32.throughput,
+      'agent_drain.ratio_to_best_floor': drain.throughput / bestFloorThroughput,
       'agent_drain.applied': applied,
       'agent_drain.cpu_ms_per_command': drainCpuMs,
       'http_c1.p50_ms': httpC1.p50Ms,
       'http_c1.p95_ms': httpC1.p95Ms,
       'http_c1.ratio': httpC1.p50Ms / floorC1.p50Ms,
+      'http_c1.ratio_to_best_floor': httpC1.p50Ms / bestFloorP50,
       'http_c32.throughput': httpC32.throughput,
       'http_c32.p50_ms': httpC32.p50Ms,
       'http_c32.ratio': httpC32.throughput / floorC32.throughput,
@@ -179,14 +194,14 @@ async function main(): Promise<void> {
     };
     writeFileSync(join(REPO_ROOT, 'bench-results.json'), `${JSON.stringify(figures, null, 2)}\n`);
     process.stdout.write(`
-                                   figure        ratio to floor   target
-floor  c=1   p50                   ${fmt(floorC1.p50Ms, 2)} ms    1                (runs: ${spread(floorRuns.c1, (r) => r.p50Ms, 2)} ms)
+                                   figure        ratio to floor   target   (to the better floor run)
+floor  c=1   p50                   ${fmt(floorC1.p50Ms, 2)} ms    1                         (runs: ${spread(floorRuns.c1, (r) => r.p50Ms, 2)} ms)
 floor  c=1   throughput            ${fmt(floorC1.throughput, 0)} /s
-floor  c=32  throughput            ${fmt(floorC32.throughput, 0)} /s     1                (runs: ${spread(floorRuns.c32, (r) => r.throughput, 0)} /s)
+floor  c=32  throughput            ${fmt(floorC32.throughput, 0)} /s     1                         (runs: ${spread(floorRuns.c32, (r) => r.throughput, 0)} /s)
 floor  c=32  p50                   ${fmt(floorC32.p50Ms, 2)} ms
-agent drain  throughput            ${fmt(drain.throughput, 0)} /s     ${fmt(figures['agent_drain.ratio'], 2)}             ≥ 0.70
+agent drain  throughput            ${fmt(drain.throughput, 0)} /s     ${fmt(figures['agent_drain.ratio'], 2)}             ≥ 0.70   (${fmt(figures['agent_drain.ratio_to_best_floor'], 2)})
 agent drain  CPU per command       ${fmt(drainCpuMs, 2)} ms
-HTTP   c=1   p50                   ${fmt(httpC1.p50Ms, 2)} ms    ${fmt(figures['http_c1.ratio'], 2)}×            ≤ 5×
+HTTP   c=1   p50                   ${fmt(httpC1.p50Ms, 2)} ms    ${fmt(figures['http_c1.ratio'], 2)}×            ≤ 5×     (${fmt(figures['http_c1.ratio_to_best_floor'], 2)}×)
 HTTP   c=1   p95                   ${fmt(httpC1.p95Ms, 2)} ms
 HTTP   c=32  throughput            ${fmt(httpC32.throughput, 0)} /s     ${fmt(figures['http_c32.ratio'], 2)}
 HTTP   c=32  p50                   ${fmt(httpC32.p50Ms, 2)} ms

@@ -44,7 +44,12 @@ describe('commands that can never succeed', () => {
     const channel = await amqp.createChannel();
     try {
       const message = await waitFor(
-        async () => (await channel.get(deadLetterQueue(env.tenantId), { noAck: true })) || undefined,
+        async () => {
+          const message = await channel.get(deadLetterQueue(env.tenantId));
+          if (!message) return undefined;
+          channel.ack(message);
+          return message;
+        },
         {
           timeoutMs: 10_000,
           what: 'a message in the dead-letter queue',

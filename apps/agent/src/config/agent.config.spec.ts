@@ -12,7 +12,7 @@ const valid = {
 describe('loadAgentConfig', () => {
   it('applies the defaults and keeps the bind password redacted', () => {
     const config = loadAgentConfig(valid);
-    expect(config).toMatchObject({ prefetch: 64, heartbeatIntervalMs: 10_000, allowProtectedAccounts: false });
+    expect(config).toMatchObject({ prefetch: 128, heartbeatIntervalMs: 10_000, allowProtectedAccounts: false });
     expect(config.ldap.bindPassword.reveal()).toBe('Service-Pass-123');
     expect(JSON.stringify(config)).not.toContain('Service-Pass-123');
   });

@@ -48,11 +48,16 @@ export class AgentEnv extends RegisterEnv {
   @IsBoolean()
   AGENT_ALLOW_PROTECTED_ACCOUNTS = false;
 
+  /**
+   * Commands in hand at once. A command is held until the broker confirms its result (so no verdict is
+   * lost), about 30-60 ms under load here; to keep the directory busy at ~1,500 writes/s the window
+   * must cover that (Little's law: 1,500/s x 60 ms = 90).
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1000)
-  AGENT_PREFETCH = 64;
+  AGENT_PREFETCH = 128;
 
   @Transform(toInt)
   @IsInt()

@@ -88,4 +88,27 @@ describe('replicas and broker recovery (real PostgreSQL and RabbitMQ)', () => {
 
     expect(res.status).toBe(200);
   });
+
+  it('stops writeback on every replica when the admin turns it off, even for users it has just served', async () => {
+    const replica = new CloudApi((await cloud.startReplica()).baseUrl, tenant.adminToken);
+    const user = await aSyncedUser(tenant);
+    // This replica now remembers where the user's writeback goes and that the tenant allows it.
+    const before = await replica.resetPassword(tenant.tenantId, user.id, { password: 'Before-Off-1' });
+    expect(before.status).toBe(200);
+
+    await tenant.admin.call('PATCH', `/api/v1/tenants/${tenant.tenantId}/settings`, { writebackEnabled: false });
+    try {
+      // The other replica hears of it through PostgreSQL (NOTIFY at commit).
+      const refused = await waitFor(
+        async () => {
+          const res = await replica.resetPassword(tenant.tenantId, user.id, { password: 'After-Off-1' });
+          return res.status === 409 ? res : undefined;
+        },
+        { timeoutMs: 5000, what: 'the other replica to refuse writeback' },
+      );
+      expect(refused.body).toMatchObject({ code: 'writeback_disabled' });
+    } finally {
+      await tenant.admin.call('PATCH', `/api/v1/tenants/${tenant.tenantId}/settings`, { writebackEnabled: true });
+    }
+  });
 });

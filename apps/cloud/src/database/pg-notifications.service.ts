@@ -1,6 +1,7 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Client } from 'pg';
+import type { EntityManager } from 'typeorm';
 import { CloudConfig } from '../config/cloud-config';
 
 /** Channels the replicas use to tell each other that something changed. */
@@ -9,8 +10,19 @@ export const PG_CHANNELS = {
   results: 'sspr_results',
   /** An agent was registered or revoked: `{ agentId, tenantId }`. */
   agents: 'sspr_agents',
+  /** What writeback depends on changed for a tenant (settings, licence, a user's anchor): the tenant id. */
+  writebackTargets: 'sspr_writeback_targets',
 } as const;
 export type PgChannel = (typeof PG_CHANNELS)[keyof typeof PG_CHANNELS];
+
+/**
+ * Call inside the transaction that changes what writeback depends on for a tenant (its settings or
+ * licence, a user's DN, anchor or source): every replica's WritebackTargets forgets the tenant when
+ * it commits.
+ */
+export async function announceWritebackTargetsChanged(manager: EntityManager, tenantId: string): Promise<void> {
+  await manager.query('SELECT pg_notify($1, $2)', [PG_CHANNELS.writebackTargets, tenantId]);
+}
 
 const RECONNECT_DELAY_MS = 500;
 

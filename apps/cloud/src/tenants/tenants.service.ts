@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { announceWritebackTargetsChanged } from '../database/pg-notifications.service';
 import { AmqpService } from '../messaging/amqp.service';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { AdminTokensService } from './admin-tokens.service';
@@ -51,9 +52,13 @@ export class TenantsService {
   }
 
   async updateSettings(tenantId: string, dto: UpdateTenantSettingsDto): Promise<TenantView> {
-    if (dto.writebackEnabled !== undefined) {
-      await this.tenants.update({ id: tenantId }, { writebackEnabled: dto.writebackEnabled });
-      this.logger.log({ tenantId, writebackEnabled: dto.writebackEnabled }, 'tenant settings changed');
+    const { writebackEnabled } = dto;
+    if (writebackEnabled !== undefined) {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.update(TenantEntity, { id: tenantId }, { writebackEnabled });
+        await announceWritebackTargetsChanged(manager, tenantId);
+      });
+      this.logger.log({ tenantId, writebackEnabled }, 'tenant settings changed');
     }
     return this.get(tenantId);
   }

@@ -6,12 +6,13 @@ import { OutboxRelay } from './outbox-relay.service';
 import { PasswordResetsController } from './password-resets.controller';
 import { ResultsConsumer } from './results.consumer';
 import { VerdictWaiters } from './verdict-waiters.service';
+import { WritebackTargets } from './writeback-targets.service';
 import { WritebackService } from './writeback.service';
 
 @Module({
   imports: [TenantsModule, AgentsModule],
   controllers: [PasswordResetsController],
-  providers: [WritebackService, CommandsRepository, VerdictWaiters, OutboxRelay, ResultsConsumer],
+  providers: [WritebackService, CommandsRepository, WritebackTargets, VerdictWaiters, OutboxRelay, ResultsConsumer],
   exports: [WritebackService],
 })
 export class WritebackModule {}

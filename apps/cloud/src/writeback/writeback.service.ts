@@ -22,6 +22,7 @@ import { OutboxRelay } from './outbox-relay.service';
 import { generateTemporaryPassword } from './temporary-password';
 import { verdictText, type Verdict } from './verdict';
 import { VerdictWaiters } from './verdict-waiters.service';
+import { WritebackTargets } from './writeback-targets.service';
 
 /**
  * A user's previous command may have been answered a moment ago and still be recording its verdict:
@@ -60,6 +61,7 @@ export class WritebackService {
   constructor(
     private readonly config: CloudConfig,
     private readonly commands: CommandsRepository,
+    private readonly targets: WritebackTargets,
     private readonly keyring: AgentKeyring,
     private readonly tenantKeys: TenantKeysService,
     private readonly waiters: VerdictWaiters,
@@ -158,7 +160,7 @@ export class WritebackService {
 
   /** The user and their tenant in one read; refuses what writeback cannot do, with a clear error. */
   private async writebackTarget(tenantId: string, userId: string): Promise<WritebackTarget> {
-    const row = await this.commands.findTarget(tenantId, userId);
+    const row = await this.targets.find(tenantId, userId);
     if (!row) throw new DomainError(ErrorCode.UserNotFound);
     if (row.source !== 'synced' || !row.dn) throw new DomainError(ErrorCode.NotSynced);
     if (row.licence !== 'premium')

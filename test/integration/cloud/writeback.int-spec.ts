@@ -74,9 +74,17 @@ describe('admin password reset with writeback (real PostgreSQL and RabbitMQ)', (
 
     const res = await tenant.admin.resetPassword(tenant.tenantId, user.id, { password: 'Correct-Horse-43' });
 
-    const [command] = await cloud.sql<{ state: string; outcome: string; agent_id: string }>(
-      'SELECT state, outcome, agent_id FROM writeback_commands WHERE id = $1',
-      [res.body.commandId],
+    // The answer may reach the admin a moment before the verdict's record (answered first, then
+    // recorded, then acked): wait for the record.
+    const command = await waitFor(
+      async () => {
+        const [row] = await cloud.sql<{ state: string; outcome: string; agent_id: string }>(
+          'SELECT state, outcome, agent_id FROM writeback_commands WHERE id = $1',
+          [res.body.commandId],
+        );
+        return row?.state === 'pending' ? undefined : row;
+      },
+      { timeoutMs: 5000, what: 'the verdict to be recorded' },
     );
     expect(command).toEqual({ state: 'settled', outcome: 'applied', agent_id: agent.agentId });
     const [row] = await cloud.sql<{ last_applied_at: Date | null }>(

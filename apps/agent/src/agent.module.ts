@@ -1,13 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { REDACTED_LOG_PATHS } from '@sspr/contracts';
 import { OpenLdapAdapter } from '@sspr/directory';
 import { AgentRuntime } from './agent.runtime';
 import type { AgentConfig } from './config/agent.config';
 import type { AgentIdentity } from './identity/agent-identity';
 import { AGENT_CONFIG, AGENT_IDENTITY, DIRECTORY } from './tokens';
-
-/** Paths that may carry a credential; pino replaces them whatever logs them. */
-export const REDACT_PATHS = ['password', '*.password', 'bindPassword', '*.bindPassword', 'secret', '*.secret', 'token'];
 
 @Module({})
 export class AgentModule {
@@ -19,7 +17,7 @@ export class AgentModule {
           pinoHttp: {
             level: config.logLevel,
             base: { app: 'sspr-agent', agentId: identity.agentId },
-            redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+            redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' },
           },
         }),
       ],

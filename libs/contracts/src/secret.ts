@@ -38,3 +38,16 @@ export class Secret {
     return REDACTED;
   }
 }
+
+/**
+ * The central log-redaction rule both apps give pino: these object paths print "[redacted]" whatever logs
+ * them (a `Secret` already prints so; this covers plain strings that carry credentials).
+ */
+export const REDACTED_LOG_PATHS: readonly string[] = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  ...['password', 'temporaryPassword', 'bindPassword', 'token', 'adminToken', 'secret', 'authorization'].flatMap(
+    (k) => [k, `*.${k}`, `*.*.${k}`],
+  ),
+];

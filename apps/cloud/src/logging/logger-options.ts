@@ -2,26 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { LoggerOptions } from 'pino';
+import { REDACTED_LOG_PATHS } from '@sspr/contracts';
 import type { LogLevel } from '../config/cloud-config';
-
-/**
- * The central redaction rule: whatever object is logged, these members never reach the output.
- * (Bodies are not logged at all; passwords are also wrapped in `Secret`, which prints "[redacted]".)
- */
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  ...['password', 'temporaryPassword', 'token', 'adminToken', 'secret', 'authorization'].flatMap((k) => [
-    k,
-    `*.${k}`,
-    `*.*.${k}`,
-  ]),
-];
 
 /** pino's options (level, redaction), shared by the HTTP logger and every class logger. */
 export function pinoOptions(level: LogLevel): LoggerOptions {
-  return { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  return { level, redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' } };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;

@@ -34,6 +34,7 @@ export class AgentModule {
               baseDn: config.ldap.baseDn,
               timeoutMs: config.ldap.timeoutMs,
               allowProtectedAccounts: config.allowProtectedAccounts,
+              protectedFilter: config.ldap.protectedFilter,
             }),
         },
         AgentRuntime,

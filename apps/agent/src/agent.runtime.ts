@@ -37,9 +37,7 @@ export class AgentRuntime implements OnApplicationBootstrap, BeforeApplicationSh
       if (!this.amqp) throw new Error('broker connection not open yet');
       return this.amqp;
     };
-    const executor = new CommandExecutor(this.identity, this.directory, {
-      allowProtectedAccounts: this.config.allowProtectedAccounts,
-    });
+    const executor = new CommandExecutor(this.identity, this.directory);
     const replies = new ReplyPublisher(this.identity, connection);
     const consumer = new CommandConsumer(this.identity, connection, executor, replies, state, this.config.prefetch);
     this.consumer = consumer;

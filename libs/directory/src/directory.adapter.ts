@@ -16,7 +16,11 @@ export interface ResetOptions {
   unlock: boolean;
 }
 
-/** The directory operations the agent needs; every failure is a DirectoryError. */
+/**
+ * The directory operations the agent needs; every failure is a DirectoryError. Every operation on a user
+ * refuses a disabled account (AccountDisabled) and a protected one unless the configuration allows it
+ * (NotPermitted): that decision is made here, once, for every directory.
+ */
 export interface DirectoryAdapter {
   /** Find by immutable id (entryUUID) first, then by DN; throws DirectoryError(UserNotFound | UserAmbiguous). */
   findUser(target: DirectoryTarget): Promise<DirectoryUser>;

@@ -160,6 +160,8 @@ export class OpenLdapAdapter implements DirectoryAdapter {
   }
 
   async holdsPassword(user: DirectoryUser, password: Secret): Promise<boolean> {
+    // Never a bind (a failure counts toward lockout) as an account this agent may not change anyway.
+    this.#assertChangeable(user);
     // A simple bind with an empty password is an unauthenticated bind that succeeds (RFC 4513 §5.1.2).
     if (password.length === 0) return false;
     const client = new Client(this.#clientOptions());

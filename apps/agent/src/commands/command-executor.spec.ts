@@ -80,8 +80,7 @@ async function aResetCommand(
   return Buffer.from(await signMessage(message, { kid: 'cloud:1', privateKey: privateKeyFromJwk(key) }));
 }
 
-const executor = (directory: DirectoryAdapter) =>
-  new CommandExecutor(identity, directory, { allowProtectedAccounts: false });
+const executor = (directory: DirectoryAdapter) => new CommandExecutor(identity, directory);
 
 describe('CommandExecutor', () => {
   it('applies a valid reset and answers applied', async () => {
@@ -206,8 +205,11 @@ describe('CommandExecutor', () => {
     expect(calls).toEqual(['find', 'reset']);
   });
 
-  it('refuses a protected account', async () => {
-    const { directory, calls } = aDirectory({ findUser: () => Promise.resolve({ ...aUser, protected: true }) });
+  it('answers not permitted when the directory refuses a protected account', async () => {
+    const { directory, calls } = aDirectory({
+      findUser: () => Promise.resolve({ ...aUser, protected: true }),
+      resetPassword: () => Promise.reject(new DirectoryError(ResultCode.NotPermitted, 'the account is protected')),
+    });
     const { disposition } = await executor(directory).execute({ body: await aResetCommand(), redelivered: false });
     expect(disposition).toMatchObject({ kind: 'reply', code: ResultCode.NotPermitted });
     expect(calls).toEqual([]);

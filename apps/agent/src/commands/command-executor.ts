@@ -26,12 +26,15 @@ export interface Executed {
 }
 
 export interface ExecutorOptions {
-  allowProtectedAccounts: boolean;
   now?: () => number;
 }
 
 /** How many answered command ids the agent remembers, to answer a duplicate without acting twice. */
 const REMEMBERED_ANSWERS = 10_000;
+
+/** The adapter classifies its errors (libs/directory); anything else reaching here is classified the same way. */
+const asDirectoryError = (err: unknown): DirectoryError =>
+  err instanceof DirectoryError ? err : classifyLdapError(err);
 
 const reply = (code: ResultCode, detail?: string): Disposition => ({ kind: 'reply', code, detail });
 const deadLetter = (reason: string): Disposition => ({ kind: 'dead-letter', reason });
@@ -48,7 +51,7 @@ export class CommandExecutor {
   constructor(
     private readonly identity: AgentIdentity,
     private readonly directory: DirectoryAdapter,
-    private readonly options: ExecutorOptions,
+    options: ExecutorOptions = {},
   ) {
     this.now = options.now ?? Date.now;
   }
@@ -119,9 +122,6 @@ export class CommandExecutor {
     let user: DirectoryUser;
     try {
       user = await this.directory.findUser(payload.target);
-      if (user.protected && !this.options.allowProtectedAccounts) {
-        return reply(ResultCode.NotPermitted, 'protected account');
-      }
       if (redelivered && (await this.directory.holdsPassword(user, password))) {
         await this.finish(user, payload);
         return reply(ResultCode.Applied, 'already applied by an earlier delivery');
@@ -138,7 +138,7 @@ export class CommandExecutor {
       });
       return reply(ResultCode.Applied);
     } catch (err) {
-      const error = err instanceof DirectoryError ? err : classifyLdapError(err);
+      const error = asDirectoryError(err);
       // The password is in place and only a follow-up (must-change, unlock) failed: the user must not be
       // told the reset failed.
       if (error.passwordApplied) return reply(ResultCode.Applied, `password applied; ${error.detail}`);
@@ -159,9 +159,6 @@ export class CommandExecutor {
     if (this.expired(message)) return reply(ResultCode.Expired);
     try {
       const user = await this.directory.findUser(message.payload.target);
-      if (user.protected && !this.options.allowProtectedAccounts) {
-        return reply(ResultCode.NotPermitted, 'protected account');
-      }
       await this.directory.unlock(user);
       return reply(ResultCode.Applied);
     } catch (err) {
@@ -170,7 +167,7 @@ export class CommandExecutor {
   }
 
   private answerFor(err: unknown): Disposition {
-    const error = err instanceof DirectoryError ? err : classifyLdapError(err);
+    const error = asDirectoryError(err);
     return { kind: 'reply', code: error.code, reason: error.reason, detail: error.detail };
   }
 }

@@ -17,6 +17,11 @@ describe('loadAgentConfig', () => {
     expect(JSON.stringify(config)).not.toContain('Service-Pass-123');
   });
 
+  it('passes the protected-account filter on to the directory settings', () => {
+    const config = loadAgentConfig({ ...valid, LDAP_PROTECTED_FILTER: '(employeeType=admin)' });
+    expect(config.ldap.protectedFilter).toBe('(employeeType=admin)');
+  });
+
   it('converts numbers and booleans from their string form', () => {
     const config = loadAgentConfig({ ...valid, AGENT_PREFETCH: '8', AGENT_ALLOW_PROTECTED_ACCOUNTS: 'true' });
     expect(config).toMatchObject({ prefetch: 8, allowProtectedAccounts: true });

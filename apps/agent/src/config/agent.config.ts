@@ -44,6 +44,11 @@ export class AgentEnv extends RegisterEnv {
   @Max(60_000)
   LDAP_TIMEOUT_MS = 5000;
 
+  /** RFC 4515 filter naming protected (admin) accounts, e.g. (memberOf=cn=admins,ou=groups,dc=example,dc=test). */
+  @IsOptional()
+  @IsString()
+  LDAP_PROTECTED_FILTER?: string;
+
   @Transform(toBool)
   @IsBoolean()
   AGENT_ALLOW_PROTECTED_ACCOUNTS = false;
@@ -72,7 +77,14 @@ export class AgentEnv extends RegisterEnv {
 export interface AgentConfig {
   stateDir: string;
   amqpUrl: string;
-  ldap: { url: string; bindDn: string; bindPassword: Secret; baseDn: string; timeoutMs: number };
+  ldap: {
+    url: string;
+    bindDn: string;
+    bindPassword: Secret;
+    baseDn: string;
+    timeoutMs: number;
+    protectedFilter?: string;
+  };
   allowProtectedAccounts: boolean;
   prefetch: number;
   heartbeatIntervalMs: number;
@@ -94,6 +106,7 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
       bindPassword: new Secret(password),
       baseDn: e.LDAP_BASE_DN,
       timeoutMs: e.LDAP_TIMEOUT_MS,
+      protectedFilter: e.LDAP_PROTECTED_FILTER,
     },
     allowProtectedAccounts: e.AGENT_ALLOW_PROTECTED_ACCOUNTS,
     prefetch: e.AGENT_PREFETCH,

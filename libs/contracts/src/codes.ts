@@ -9,6 +9,8 @@ export enum ResultCode {
   NotPermitted = 'not_permitted',
   ConfigurationError = 'configuration_error',
   Expired = 'expired',
+  /** A user change (password.change.v1) whose current password the directory did not accept. */
+  InvalidCredentials = 'invalid_credentials',
   /** A command the agent could not understand or trust; it is dead-lettered, never retried. */
   InvalidCommand = 'invalid_command',
 }
@@ -36,6 +38,7 @@ export const RESULT_TEXT: Record<ResultCode, string> = {
   [ResultCode.ConfigurationError]: 'The on-premises integration is misconfigured; contact your administrator.',
   [ResultCode.Expired]: 'The request took too long and was cancelled. Nothing was changed; please try again.',
   [ResultCode.InvalidCommand]: 'The request could not be processed; contact your administrator.',
+  [ResultCode.InvalidCredentials]: 'The current password is not correct.',
 };
 
 export const POLICY_REASON_TEXT: Record<PolicyReason, string> = {
@@ -46,3 +49,62 @@ export const POLICY_REASON_TEXT: Record<PolicyReason, string> = {
   [PolicyReason.Locked]: 'The account is locked.',
   [PolicyReason.Other]: 'The password does not meet the password policy.',
 };
+
+/**
+ * What a bind as the user says about a password (credentials.verify.v1), on OpenLDAP (ppolicy response
+ * control) and on Active Directory (the bind's `data` code).
+ */
+export enum CredentialVerdict {
+  Valid = 'valid',
+  Invalid = 'invalid',
+  Locked = 'locked',
+  Disabled = 'disabled',
+  /** The password has expired (AD 532, ppolicy passwordExpired) or the account has (AD 701). */
+  Expired = 'expired',
+  /** The password is right but must be changed before the account can be used (AD 773, ppolicy changeAfterReset). */
+  MustChange = 'must_change',
+}
+
+export const CREDENTIAL_VERDICT_TEXT: Record<CredentialVerdict, string> = {
+  [CredentialVerdict.Valid]: 'The password is correct.',
+  [CredentialVerdict.Invalid]: 'The user name or password is incorrect.',
+  [CredentialVerdict.Locked]: 'The account is locked. Unlock it or wait before trying again.',
+  [CredentialVerdict.Disabled]: 'The account is disabled. Contact your administrator.',
+  [CredentialVerdict.Expired]: 'The password has expired. Reset it to sign in.',
+  [CredentialVerdict.MustChange]: 'The password must be changed before you can sign in.',
+};
+
+/** One agent health check (SPEC §5.2), as reported in every heartbeat. */
+export enum HealthCheckName {
+  BindAccount = 'bind_account',
+  TlsCertificate = 'tls_certificate',
+  ServerCapabilities = 'server_capabilities',
+  ClockSkew = 'clock_skew',
+  Broker = 'broker',
+  QueueLag = 'queue_lag',
+  SyncLag = 'sync_lag',
+}
+
+export enum HealthCheckStatus {
+  Pass = 'pass',
+  Warn = 'warn',
+  Fail = 'fail',
+}
+
+export enum DirectoryKind {
+  OpenLdap = 'openldap',
+  ActiveDirectory = 'active_directory',
+}
+
+/**
+ * Whether an admin reset is checked against the user's password history. OpenLDAP's ppolicy checks it for
+ * a non-manage service account; AD only with the LDAP_SERVER_POLICY_HINTS control.
+ */
+export enum ResetHistoryPolicy {
+  /** The directory checks history on admin resets. */
+  Enforced = 'enforced',
+  /** The server lacks policy hints and the agent is configured `enforce-if-supported`: resets skip history. */
+  NotEnforced = 'not_enforced',
+  /** The server lacks policy hints and the agent is configured `require`: admin resets are refused. */
+  Refused = 'refused',
+}

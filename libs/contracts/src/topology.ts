@@ -8,6 +8,7 @@ export const EXCHANGES = {
 export const CLOUD_QUEUES = {
   results: 'sspr.cloud.results',
   heartbeats: 'sspr.cloud.heartbeats',
+  sync: 'sspr.cloud.sync',
 } as const;
 
 /** How many times a command may be delivered before the broker dead-letters it. */
@@ -32,8 +33,10 @@ export function tenantBinding(tenantId: string): string {
 export const REPLY_ROUTING = {
   result: (tenantId: string) => `tenant.${tenantId}.result`,
   heartbeat: (tenantId: string) => `tenant.${tenantId}.heartbeat`,
+  sync: (tenantId: string) => `tenant.${tenantId}.sync`,
   allResults: 'tenant.*.result',
   allHeartbeats: 'tenant.*.heartbeat',
+  allSync: 'tenant.*.sync',
 } as const;
 
 /**

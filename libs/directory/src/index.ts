@@ -1,4 +1,12 @@
-export type { DirectoryAdapter, DirectoryUser, ResetOptions } from './directory.adapter';
+export type {
+  DirectoryAdapter,
+  DirectoryHealthReport,
+  DirectorySyncSource,
+  DirectoryUser,
+  ResetOptions,
+  SyncScope,
+  SyncSnapshot,
+} from './directory.adapter';
 export {
   classifyLdapError,
   DirectoryError,

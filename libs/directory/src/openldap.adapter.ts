@@ -1,5 +1,15 @@
 import type { ConnectionOptions } from 'node:tls';
-import { ResultCode, type DirectoryTarget, type Secret } from '@sspr/contracts';
+import {
+  CredentialVerdict,
+  DirectoryKind,
+  HealthCheckName,
+  HealthCheckStatus,
+  ResetHistoryPolicy,
+  ResultCode,
+  type DirectoryTarget,
+  type HealthCheck,
+  type Secret,
+} from '@sspr/contracts';
 import {
   Attribute,
   Change,
@@ -13,7 +23,7 @@ import {
   type Entry,
   type Filter,
 } from 'ldapts';
-import type { DirectoryAdapter, DirectoryUser, ResetOptions } from './directory.adapter';
+import type { DirectoryAdapter, DirectoryHealthReport, DirectoryUser, ResetOptions } from './directory.adapter';
 import { classifyLdapError, DirectoryError, isInvalidCredentials, type LdapOperation } from './directory.error';
 import { encodePasswordModifyRequest, PASSWORD_MODIFY_OID } from './password-modify';
 
@@ -52,6 +62,7 @@ function firstValue(entry: Entry, name: string): string | undefined {
  * concurrent calls (LDAP multiplexes message ids) and re-bound on first use after it was lost.
  */
 export class OpenLdapAdapter implements DirectoryAdapter {
+  readonly kind = DirectoryKind.OpenLdap;
   readonly #config: OpenLdapConfig;
   readonly #client: Client;
   readonly #protectedFilter?: Filter;
@@ -178,6 +189,99 @@ export class OpenLdapAdapter implements DirectoryAdapter {
     }
   }
 
+  async changePassword(user: DirectoryUser, current: Secret, next: Secret): Promise<void> {
+    this.#assertChangeable(user);
+    if (current.length === 0) {
+      throw new DirectoryError(ResultCode.InvalidCredentials, 'the current password is not correct');
+    }
+    const client = new Client(this.#clientOptions());
+    const oldPassword = Buffer.from(current.reveal(), 'utf8');
+    const newPassword = Buffer.from(next.reveal(), 'utf8');
+    const request = encodePasswordModifyRequest(user.dn, newPassword, oldPassword);
+    try {
+      const bindControl = new PasswordPolicyControl();
+      try {
+        await client.bind(user.dn, current.reveal(), bindControl);
+      } catch (err) {
+        throw this.#userBindError(err, bindControl.value?.error);
+      }
+      // Bound as the user, with oldPasswd: ppolicy applies minimum age, history and quality as to any user change.
+      const control = new PasswordPolicyControl();
+      try {
+        await client.exop(PASSWORD_MODIFY_OID, request, control);
+      } catch (err) {
+        throw classifyLdapError(err, { operation: 'password-modify', passwordPolicyError: control.value?.error });
+      }
+    } finally {
+      oldPassword.fill(0);
+      newPassword.fill(0);
+      request.fill(0);
+      await client.unbind().catch(() => undefined);
+    }
+  }
+
+  async verifyCredentials(user: DirectoryUser, password: Secret): Promise<CredentialVerdict> {
+    if (user.disabled) return CredentialVerdict.Disabled;
+    this.#assertChangeable(user);
+    // An empty password would be an unauthenticated bind that succeeds (RFC 4513 §5.1.2).
+    if (password.length === 0) return CredentialVerdict.Invalid;
+    const client = new Client(this.#clientOptions());
+    const control = new PasswordPolicyControl();
+    try {
+      await client.bind(user.dn, password.reveal(), control);
+      // A successful bind may still carry ppolicy's verdict: the password was reset and must be changed first.
+      const policyError = control.value?.error;
+      if (policyError === PasswordPolicyError.ChangeAfterReset) return CredentialVerdict.MustChange;
+      if (policyError === PasswordPolicyError.PasswordExpired) return CredentialVerdict.Expired;
+      return CredentialVerdict.Valid;
+    } catch (err) {
+      if (!isInvalidCredentials(err)) throw classifyLdapError(err, { operation: 'user-bind' });
+      const policyError = control.value?.error;
+      if (policyError === PasswordPolicyError.AccountLocked) return CredentialVerdict.Locked;
+      if (policyError === PasswordPolicyError.PasswordExpired) return CredentialVerdict.Expired;
+      return CredentialVerdict.Invalid;
+    } finally {
+      await client.unbind().catch(() => undefined);
+    }
+  }
+
+  async checkHealth(): Promise<DirectoryHealthReport> {
+    const checks: HealthCheck[] = [];
+    let latencyMs: number;
+    try {
+      ({ latencyMs } = await this.#read('search', async (client) => {
+        const started = performance.now();
+        await client.search('', { scope: 'base', attributes: ['1.1'] });
+        return { latencyMs: performance.now() - started };
+      }));
+    } catch (err) {
+      const error = classifyLdapError(err, { operation: 'service-bind' });
+      const bindRefused = error.code === ResultCode.ConfigurationError && error.ldapResultCode === 49;
+      checks.push({
+        name: HealthCheckName.BindAccount,
+        status: HealthCheckStatus.Fail,
+        detail: bindRefused
+          ? 'The directory refused the service account’s credentials (expired, disabled or wrong password).'
+          : `The directory could not be used: ${error.detail}.`,
+      });
+      return { reachable: false, error, checks };
+    }
+    checks.push({ name: HealthCheckName.BindAccount, status: HealthCheckStatus.Pass });
+    try {
+      await this.ping();
+      checks.push({
+        name: HealthCheckName.ServerCapabilities,
+        status: HealthCheckStatus.Pass,
+        detail: 'The directory offers the Password Modify operation (RFC 3062).',
+      });
+    } catch (err) {
+      const error = classifyLdapError(err);
+      checks.push({ name: HealthCheckName.ServerCapabilities, status: HealthCheckStatus.Fail, detail: error.detail });
+      return { reachable: true, latencyMs, error, checks };
+    }
+    return { reachable: true, latencyMs, checks, resetHistory: ResetHistoryPolicy.Enforced };
+  }
+
   async ping(): Promise<{ latencyMs: number }> {
     return this.#read('search', async (client) => {
       const started = performance.now();
@@ -261,6 +365,16 @@ export class OpenLdapAdapter implements DirectoryAdapter {
       attributes: ['1.1'],
     });
     return searchEntries.length > 0;
+  }
+
+  /** A bind as the user that failed, as the verdict of a user change. */
+  #userBindError(err: unknown, policyError: number | undefined): DirectoryError {
+    if (isInvalidCredentials(err) && policyError !== PasswordPolicyError.AccountLocked) {
+      return new DirectoryError(ResultCode.InvalidCredentials, 'the current password is not correct', {
+        ldapResultCode: 49,
+      });
+    }
+    return classifyLdapError(err, { operation: 'user-bind', passwordPolicyError: policyError });
   }
 
   #assertChangeable(user: DirectoryUser): void {

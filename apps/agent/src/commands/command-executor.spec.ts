@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { MessageType, PolicyReason, ResultCode, Secret, type DirectoryTarget } from '@sspr/contracts';
+import {
+  CredentialVerdict,
+  DirectoryKind,
+  MessageType,
+  PolicyReason,
+  ResultCode,
+  Secret,
+  type DirectoryTarget,
+} from '@sspr/contracts';
 import {
   generateEncryptionKeyPair,
   generateSigningKeyPair,
@@ -40,12 +48,16 @@ const aUser: DirectoryUser = {
 function aDirectory(overrides: Partial<DirectoryAdapter> = {}) {
   const calls: string[] = [];
   const directory: DirectoryAdapter = {
+    kind: DirectoryKind.OpenLdap,
     findUser: () => (calls.push('find'), Promise.resolve(aUser)),
     resetPassword: () => (calls.push('reset'), Promise.resolve()),
     setMustChange: () => (calls.push('mustChange'), Promise.resolve()),
     unlock: () => (calls.push('unlock'), Promise.resolve()),
     holdsPassword: () => (calls.push('holds'), Promise.resolve(false)),
+    changePassword: () => (calls.push('change'), Promise.resolve()),
+    verifyCredentials: () => (calls.push('verify'), Promise.resolve(CredentialVerdict.Valid)),
     ping: () => Promise.resolve({ latencyMs: 1 }),
+    checkHealth: () => Promise.resolve({ reachable: true, latencyMs: 1, checks: [] }),
     close: () => Promise.resolve(),
     ...overrides,
   };

@@ -34,4 +34,5 @@ export const OUTCOME_HTTP_STATUS: Record<ResultCode, HttpStatus> = {
   [ResultCode.Expired]: HttpStatus.SERVICE_UNAVAILABLE,
   [ResultCode.ConfigurationError]: HttpStatus.SERVICE_UNAVAILABLE,
   [ResultCode.InvalidCommand]: HttpStatus.BAD_GATEWAY,
+  [ResultCode.InvalidCredentials]: HttpStatus.UNPROCESSABLE_ENTITY,
 };

@@ -36,4 +36,10 @@ export async function assertCloudTopology(channel: Channel): Promise<void> {
     arguments: cloudQueueArguments('cloud.heartbeats.dead'),
   });
   await channel.bindQueue(CLOUD_QUEUES.heartbeats, EXCHANGES.replies, REPLY_ROUTING.allHeartbeats);
+
+  await channel.assertQueue(CLOUD_QUEUES.sync, {
+    durable: true,
+    arguments: cloudQueueArguments('cloud.sync.dead'),
+  });
+  await channel.bindQueue(CLOUD_QUEUES.sync, EXCHANGES.replies, REPLY_ROUTING.allSync);
 }

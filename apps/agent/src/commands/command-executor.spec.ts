@@ -92,6 +92,27 @@ async function aResetCommand(
   return Buffer.from(await signMessage(message, { kid: 'cloud:1', privateKey: privateKeyFromJwk(key) }));
 }
 
+/** A change or verify command, signed by the cloud, secrets sealed to this agent. */
+async function aUserCommand(type: MessageType.PasswordChange | MessageType.CredentialsVerify, ttlMs = 30_000) {
+  const id = randomUUID();
+  const now = Date.now();
+  const seal = (value: string) =>
+    sealSecret(new Secret(value), [{ kid: agentId, publicKey: publicKeyFromJwk(enc.publicJwk) }], id);
+  const payload =
+    type === MessageType.PasswordChange
+      ? { userId: randomUUID(), target, currentSecret: await seal('Old-Pass-1'), newSecret: await seal('New-Pass-2') }
+      : { userId: randomUUID(), target, secret: await seal('Sign-In-Pass-3') };
+  const message = {
+    type,
+    id,
+    tenantId,
+    issuedAt: new Date(now - 1000).toISOString(),
+    notAfter: new Date(now + ttlMs).toISOString(),
+    payload,
+  };
+  return Buffer.from(await signMessage(message, { kid: 'cloud:1', privateKey: privateKeyFromJwk(cloud.privateJwk) }));
+}
+
 const executor = (directory: DirectoryAdapter) => new CommandExecutor(identity, directory);
 
 describe('CommandExecutor', () => {
@@ -225,5 +246,95 @@ describe('CommandExecutor', () => {
     const { disposition } = await executor(directory).execute({ body: await aResetCommand(), redelivered: false });
     expect(disposition).toMatchObject({ kind: 'reply', code: ResultCode.NotPermitted });
     expect(calls).toEqual([]);
+  });
+
+  describe('user change', () => {
+    it('hands both opened passwords to the directory, current first', async () => {
+      const seen: string[] = [];
+      const { directory } = aDirectory({
+        changePassword: (_user, current, next) => (seen.push(current.reveal(), next.reveal()), Promise.resolve()),
+      });
+      const { disposition } = await executor(directory).execute({
+        body: await aUserCommand(MessageType.PasswordChange),
+        redelivered: false,
+      });
+      expect(disposition).toMatchObject({ kind: 'reply', code: ResultCode.Applied });
+      expect(seen).toEqual(['Old-Pass-1', 'New-Pass-2']);
+    });
+
+    it('passes a wrong current password on as invalid credentials', async () => {
+      const { directory } = aDirectory({
+        changePassword: () => Promise.reject(new DirectoryError(ResultCode.InvalidCredentials, 'wrong password')),
+      });
+      const { disposition } = await executor(directory).execute({
+        body: await aUserCommand(MessageType.PasswordChange),
+        redelivered: false,
+      });
+      expect(disposition).toMatchObject({ kind: 'reply', code: ResultCode.InvalidCredentials });
+    });
+
+    it('settles a redelivery whose new password is in place as applied, without a second change', async () => {
+      const { directory, calls } = aDirectory({ holdsPassword: () => Promise.resolve(true) });
+      const { disposition } = await executor(directory).execute({
+        body: await aUserCommand(MessageType.PasswordChange),
+        redelivered: true,
+      });
+      expect(disposition).toMatchObject({ kind: 'reply', code: ResultCode.Applied });
+      expect(calls).toEqual(['find']);
+    });
+
+    it('never changes a first delivery past its deadline', async () => {
+      const { directory, calls } = aDirectory();
+      const { disposition } = await executor(directory).execute({
+        body: await aUserCommand(MessageType.PasswordChange, -1),
+        redelivered: false,
+      });
+      expect(disposition).toMatchObject({ kind: 'reply', code: ResultCode.Expired });
+      expect(calls).toEqual([]);
+    });
+  });
+
+  describe('credentials verify', () => {
+    it.each(Object.values(CredentialVerdict))('answers the directory’s verdict %s in `credential`', async (verdict) => {
+      const { directory } = aDirectory({ verifyCredentials: () => Promise.resolve(verdict) });
+      const { disposition } = await executor(directory).execute({
+        body: await aUserCommand(MessageType.CredentialsVerify),
+        redelivered: false,
+      });
+      expect(disposition).toEqual({ kind: 'reply', code: ResultCode.Applied, credential: verdict });
+    });
+
+    it('opens the password sealed for this command', async () => {
+      let seen = '';
+      const { directory } = aDirectory({
+        verifyCredentials: (_user, password) => ((seen = password.reveal()), Promise.resolve(CredentialVerdict.Valid)),
+      });
+      await executor(directory).execute({
+        body: await aUserCommand(MessageType.CredentialsVerify),
+        redelivered: false,
+      });
+      expect(seen).toBe('Sign-In-Pass-3');
+    });
+
+    it('does not bind for a sign-in past its deadline', async () => {
+      const { directory, calls } = aDirectory();
+      const { disposition } = await executor(directory).execute({
+        body: await aUserCommand(MessageType.CredentialsVerify, -1),
+        redelivered: false,
+      });
+      expect(disposition).toMatchObject({ kind: 'reply', code: ResultCode.Expired });
+      expect(calls).toEqual([]);
+    });
+
+    it('answers unreachable when there is no verdict to give', async () => {
+      const { directory } = aDirectory({
+        verifyCredentials: () => Promise.reject(new DirectoryError(ResultCode.DirectoryUnreachable, 'down')),
+      });
+      const { disposition } = await executor(directory).execute({
+        body: await aUserCommand(MessageType.CredentialsVerify),
+        redelivered: false,
+      });
+      expect(disposition).toMatchObject({ kind: 'reply', code: ResultCode.DirectoryUnreachable });
+    });
   });
 });

@@ -5,8 +5,9 @@ import {
   ResultCode,
   isMessageOf,
   parseMessage,
+  Secret,
   type Message,
-  type Secret,
+  type SealedSecret,
 } from '@sspr/contracts';
 import { CryptoError, openSecret, verifyMessage } from '@sspr/crypto';
 import { DirectoryError, classifyLdapError, type DirectoryAdapter, type DirectoryUser } from '@sspr/directory';
@@ -97,23 +98,30 @@ export class CommandExecutor {
       return this.expired(message) ? reply(ResultCode.Expired) : reply(ResultCode.Applied, 'connection test');
     }
     if (isMessageOf(message, MessageType.PasswordReset)) return this.reset(message, redelivered);
+    if (isMessageOf(message, MessageType.PasswordChange)) return this.change(message, redelivered);
     if (isMessageOf(message, MessageType.AccountUnlock)) return this.unlock(message);
+    if (isMessageOf(message, MessageType.CredentialsVerify)) return this.verify(message);
     return deadLetter(`unsupported command ${message.type}`);
   }
 
-  private async reset(message: Message<MessageType.PasswordReset>, redelivered: boolean): Promise<Disposition> {
-    const { payload } = message;
-    let password: Secret;
+  /** Opens a secret sealed to this agent for this command; a secret it cannot open dead-letters the command. */
+  private async open(sealed: SealedSecret, commandId: string): Promise<Secret | Disposition> {
     try {
-      password = await openSecret(
-        payload.secret,
+      return await openSecret(
+        sealed,
         { kid: this.identity.agentId, privateKey: this.identity.encryptionKey },
-        message.id,
+        commandId,
       );
     } catch (err) {
       if (err instanceof CryptoError) return deadLetter(err.message);
       throw err;
     }
+  }
+
+  private async reset(message: Message<MessageType.PasswordReset>, redelivered: boolean): Promise<Disposition> {
+    const { payload } = message;
+    const password = await this.open(payload.secret, message.id);
+    if (!(password instanceof Secret)) return password;
     // A first delivery past its deadline is never applied. A redelivery may have been applied by the
     // attempt that died before acking: it is checked below, even past the deadline, so the user is
     // never told "failed" for a password the directory holds.
@@ -146,6 +154,54 @@ export class CommandExecutor {
       // which first checks whether the password is in place, can tell.
       if (error.code === ResultCode.DirectoryUnreachable) return { kind: 'retry', reason: error.detail };
       return this.answerFor(error);
+    }
+  }
+
+  /**
+   * A user change: bound as the user, so the directory applies history and minimum age. Like a reset, a
+   * redelivery first checks whether the new password is already in place (an earlier attempt applied it),
+   * so it is never reported as "wrong current password" or "in history" because of its own first write.
+   */
+  private async change(message: Message<MessageType.PasswordChange>, redelivered: boolean): Promise<Disposition> {
+    const { payload } = message;
+    const current = await this.open(payload.currentSecret, message.id);
+    if (!(current instanceof Secret)) return current;
+    const next = await this.open(payload.newSecret, message.id);
+    if (!(next instanceof Secret)) return next;
+    if (this.expired(message) && !redelivered) return reply(ResultCode.Expired);
+
+    let user: DirectoryUser;
+    try {
+      user = await this.directory.findUser(payload.target);
+      if (redelivered && (await this.directory.holdsPassword(user, next))) {
+        return reply(ResultCode.Applied, 'already applied by an earlier delivery');
+      }
+      if (this.expired(message)) return reply(ResultCode.Expired);
+    } catch (err) {
+      return this.answerFor(err);
+    }
+    try {
+      await this.directory.changePassword(user, current, next);
+      return reply(ResultCode.Applied);
+    } catch (err) {
+      const error = asDirectoryError(err);
+      if (error.code === ResultCode.DirectoryUnreachable) return { kind: 'retry', reason: error.detail };
+      return this.answerFor(error);
+    }
+  }
+
+  /** Pass-through sign-in: a bind as the user, never a write. The verdict travels in `credential`. */
+  private async verify(message: Message<MessageType.CredentialsVerify>): Promise<Disposition> {
+    const password = await this.open(message.payload.secret, message.id);
+    if (!(password instanceof Secret)) return password;
+    // A sign-in answered after its deadline helps nobody, and each bind may count toward a lockout.
+    if (this.expired(message)) return reply(ResultCode.Expired);
+    try {
+      const user = await this.directory.findUser(message.payload.target);
+      const credential = await this.directory.verifyCredentials(user, password);
+      return { kind: 'reply', code: ResultCode.Applied, credential };
+    } catch (err) {
+      return this.answerFor(err);
     }
   }
 

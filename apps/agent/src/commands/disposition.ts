@@ -1,4 +1,4 @@
-import type { PolicyReason, ResultCode } from '@sspr/contracts';
+import type { CredentialVerdict, PolicyReason, ResultCode } from '@sspr/contracts';
 
 /**
  * What to do with a delivery; `settle()` carries it out and is the only code that acks or nacks.
@@ -7,6 +7,6 @@ import type { PolicyReason, ResultCode } from '@sspr/contracts';
  * - retry: the outcome is unknown and a later delivery can settle it: requeue (bounded by the broker).
  */
 export type Disposition =
-  | { kind: 'reply'; code: ResultCode; reason?: PolicyReason; detail?: string }
+  | { kind: 'reply'; code: ResultCode; reason?: PolicyReason; detail?: string; credential?: CredentialVerdict }
   | { kind: 'dead-letter'; reason: string }
   | { kind: 'retry'; reason: string };

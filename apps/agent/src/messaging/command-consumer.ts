@@ -141,6 +141,7 @@ export class CommandConsumer {
       code: disposition.code,
       reason: disposition.code === ResultCode.RejectedByPolicy ? disposition.reason : undefined,
       detail: disposition.detail,
+      credential: disposition.credential,
       durationMs: Math.round(elapsedMs),
       completedAt: new Date().toISOString(),
     };

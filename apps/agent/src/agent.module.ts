@@ -5,7 +5,7 @@ import { OpenLdapAdapter } from '@sspr/directory';
 import { AgentRuntime } from './agent.runtime';
 import type { AgentConfig } from './config/agent.config';
 import type { AgentIdentity } from './identity/agent-identity';
-import { AGENT_CONFIG, AGENT_IDENTITY, DIRECTORY } from './tokens';
+import { AGENT_CONFIG, AGENT_IDENTITY, DIRECTORY, DIRECTORY_SYNC } from './tokens';
 
 @Module({})
 export class AgentModule {
@@ -35,8 +35,13 @@ export class AgentModule {
               timeoutMs: config.ldap.timeoutMs,
               allowProtectedAccounts: config.allowProtectedAccounts,
               protectedFilter: config.ldap.protectedFilter,
+              tls:
+                config.ldap.ca !== undefined || config.ldap.servername !== undefined
+                  ? { ca: config.ldap.ca, servername: config.ldap.servername }
+                  : undefined,
             }),
         },
+        { provide: DIRECTORY_SYNC, useValue: null },
         AgentRuntime,
       ],
     };

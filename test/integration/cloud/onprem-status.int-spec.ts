@@ -52,6 +52,7 @@ describe('on-premises integration status, test connection and metrics (real Post
       status: 'not_configured',
       writebackEnabled: true,
       message: notConfiguredText,
+      reasons: [],
       agents: [],
     });
     expect(running.agents).toEqual([
@@ -64,6 +65,11 @@ describe('on-premises integration status, test connection and metrics (real Post
         lastHeartbeatAt: aString,
         directory: { reachable: true, latencyMs: 2 },
         lastSuccessfulWritebackAt: null,
+        directoryKind: null,
+        resetHistory: null,
+        // The cloud measures the clock skew itself; the scripted agent shares its clock.
+        checks: [expect.objectContaining({ name: 'clock_skew', status: 'pass' })],
+        problems: [],
       },
     ]);
     // Not before three heartbeat intervals of silence.

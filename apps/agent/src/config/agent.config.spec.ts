@@ -37,6 +37,41 @@ describe('loadAgentConfig', () => {
     expect(() => loadAgentConfig({ ...valid, ...override })).toThrow(new RegExp(name));
   });
 
+  it('reads the directory kind, TLS settings and sync scope', () => {
+    const config = loadAgentConfig({
+      ...valid,
+      LDAP_DIRECTORY_KIND: 'active_directory',
+      LDAP_STARTTLS: 'true',
+      LDAP_TLS_SERVERNAME: 'dc1.example.test',
+      AD_POLICY_HINTS: 'require',
+      SYNC_BASE_DN: 'ou=people,dc=example,dc=test',
+      SYNC_INTERVAL_MS: '5000',
+    });
+    expect(config.ldap).toMatchObject({
+      kind: 'active_directory',
+      startTls: true,
+      servername: 'dc1.example.test',
+      policyHints: 'require',
+    });
+    expect(config.sync).toMatchObject({ enabled: true, baseDn: 'ou=people,dc=example,dc=test', intervalMs: 5000 });
+  });
+
+  it('defaults the sync base DN to the directory base DN', () => {
+    expect(loadAgentConfig(valid).sync.baseDn).toBe('dc=example,dc=test');
+  });
+
+  it('names a CA file it cannot read', () => {
+    expect(() => loadAgentConfig({ ...valid, LDAP_CA_FILE: '/nonexistent/ca.pem' })).toThrow(/LDAP_CA_FILE.*ENOENT/);
+  });
+
+  it.each([
+    ['LDAP_DIRECTORY_KIND', { LDAP_DIRECTORY_KIND: 'novell' }],
+    ['AD_POLICY_HINTS', { AD_POLICY_HINTS: 'maybe' }],
+    ['SYNC_INTERVAL_MS', { SYNC_INTERVAL_MS: '10' }],
+  ])('refuses a bad %s', (name, override) => {
+    expect(() => loadAgentConfig({ ...valid, ...override })).toThrow(new RegExp(name));
+  });
+
   it('requires a bind password from the environment or a file', () => {
     const { LDAP_BIND_PASSWORD: _omitted, ...rest } = valid;
     expect(() => loadAgentConfig(rest)).toThrow(ConfigError);

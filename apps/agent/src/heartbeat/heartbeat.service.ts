@@ -1,12 +1,25 @@
 import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
-import { ResultCode, type AgentHeartbeatV1, type DirectoryHealth } from '@sspr/contracts';
-import { DirectoryError, type DirectoryAdapter } from '@sspr/directory';
+import { ResultCode, type AgentHeartbeatV1, type HealthCheck } from '@sspr/contracts';
+import type { DirectoryAdapter } from '@sspr/directory';
 import type { AgentIdentity } from '../identity/agent-identity';
 import type { ReplyPublisher } from '../messaging/replies';
 import type { AgentState } from './agent-state';
+import { brokerCheck, queueCheck } from './health-checks';
 
-/** Checks the directory and tells the cloud every interval; the cloud derives the status from these. */
+/** What the heartbeat asks the rest of the agent (each part reports its own check). */
+export interface HealthProbes {
+  brokerConnected: () => boolean;
+  /** Commands waiting in the tenant's queue; undefined when it could not be read. */
+  queueDepth: () => Promise<number | undefined>;
+  /** sync_lag, when identity sync is enabled. */
+  sync?: () => HealthCheck;
+}
+
+/**
+ * Runs the health checks (SPEC §5.2) and tells the cloud every interval; the cloud derives the status from
+ * these (clock skew it measures itself, from the heartbeat's issuedAt against its own clock).
+ */
 export class HeartbeatService {
   private readonly logger = new Logger(HeartbeatService.name);
   private timer: NodeJS.Timeout | undefined;
@@ -17,6 +30,7 @@ export class HeartbeatService {
     private readonly directory: DirectoryAdapter,
     private readonly replies: ReplyPublisher,
     private readonly state: AgentState,
+    private readonly probes: HealthProbes,
     private readonly intervalMs: number,
     private readonly version: string,
   ) {}
@@ -37,32 +51,40 @@ export class HeartbeatService {
 
   /** One heartbeat; failures are logged and the next tick tries again. */
   async beat(): Promise<void> {
-    const payload: AgentHeartbeatV1 = {
-      agentId: this.identity.agentId,
-      version: this.version,
-      host: hostname(),
-      startedAt: this.state.startedAt,
-      directory: await this.checkDirectory(),
-      ...this.state.snapshot(),
-    };
     try {
-      await this.replies.heartbeat(payload, 3 * this.intervalMs);
+      await this.replies.heartbeat(await this.payload(), 3 * this.intervalMs);
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'heartbeat not sent');
     }
   }
 
-  private async checkDirectory(): Promise<DirectoryHealth> {
-    try {
-      const { latencyMs } = await this.directory.ping();
-      return { reachable: true, latencyMs: Math.round(latencyMs) };
-    } catch (err) {
-      const error = err instanceof DirectoryError ? err : undefined;
-      return {
-        reachable: false,
-        error: error?.code ?? ResultCode.DirectoryUnreachable,
-        detail: error?.detail ?? 'directory check failed',
-      };
-    }
+  async payload(): Promise<AgentHeartbeatV1> {
+    const [report, depth] = await Promise.all([
+      this.directory.checkHealth(),
+      this.probes.queueDepth().catch(() => undefined),
+    ]);
+    const checks: HealthCheck[] = [
+      ...report.checks,
+      brokerCheck(this.probes.brokerConnected(), this.state.brokerDropsLastHour()),
+      queueCheck(depth, this.state.takeCommandLag()),
+    ];
+    if (this.probes.sync) checks.push(this.probes.sync());
+    return {
+      agentId: this.identity.agentId,
+      version: this.version,
+      host: hostname(),
+      startedAt: this.state.startedAt,
+      directory: report.reachable
+        ? { reachable: true, latencyMs: Math.round(report.latencyMs ?? 0) }
+        : {
+            reachable: false,
+            error: report.error?.code ?? ResultCode.DirectoryUnreachable,
+            detail: report.error?.detail ?? 'directory check failed',
+          },
+      directoryKind: this.directory.kind,
+      resetHistory: report.resetHistory,
+      checks,
+      ...this.state.snapshot(),
+    };
   }
 }

@@ -59,6 +59,13 @@ export class CommandConsumer {
     this.consumerTag = consumerTag;
   }
 
+  /** Commands ready in the tenant's queue (not yet delivered to any agent); undefined when not connected. */
+  async queueDepth(): Promise<number | undefined> {
+    if (!this.channel) return undefined;
+    const { messageCount } = await this.channel.checkQueue(commandQueue(this.identity.tenantId));
+    return messageCount;
+  }
+
   /** Stops taking new commands and waits for those in hand to be settled. */
   async stop(): Promise<void> {
     if (this.channel && this.consumerTag) {
@@ -71,9 +78,12 @@ export class CommandConsumer {
 
   private async handle(channel: Channel, msg: ConsumeMessage): Promise<void> {
     const started = performance.now();
+    const receivedAt = Date.now();
     let executed: Executed;
     try {
       executed = await this.executor.execute({ body: msg.content, redelivered: msg.fields.redelivered });
+      if (executed.message && !msg.fields.redelivered)
+        this.state.recordCommandLag(executed.message.issuedAt, receivedAt);
     } catch (err) {
       const messageId = msg.properties.messageId as unknown;
       this.logger.error({ err: (err as Error).message, messageId }, 'command handler failed');

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { EXCHANGES, MessageType, REPLY_ROUTING, type AgentHeartbeatV1, type Message } from '@sspr/contracts';
+import {
+  EXCHANGES,
+  MessageType,
+  REPLY_ROUTING,
+  type AgentHeartbeatV1,
+  type DirectorySyncV1,
+  type Message,
+} from '@sspr/contracts';
 import { signMessage } from '@sspr/crypto';
 import type { AmqpConnection } from '@sspr/messaging';
 import type { AgentIdentity } from '../identity/agent-identity';
@@ -13,7 +20,7 @@ export class ReplyPublisher {
   ) {}
 
   async publish(
-    type: MessageType.WritebackResult | MessageType.AgentHeartbeat,
+    type: MessageType.WritebackResult | MessageType.AgentHeartbeat | MessageType.DirectorySync,
     payload: object,
     ttlMs: number,
   ): Promise<void> {
@@ -27,10 +34,11 @@ export class ReplyPublisher {
       payload,
     };
     const jws = await signMessage(message, { kid: this.identity.agentId, privateKey: this.identity.signingKey });
-    const routingKey =
-      type === MessageType.AgentHeartbeat
-        ? REPLY_ROUTING.heartbeat(this.identity.tenantId)
-        : REPLY_ROUTING.result(this.identity.tenantId);
+    const routingKey = {
+      [MessageType.WritebackResult]: REPLY_ROUTING.result,
+      [MessageType.AgentHeartbeat]: REPLY_ROUTING.heartbeat,
+      [MessageType.DirectorySync]: REPLY_ROUTING.sync,
+    }[type](this.identity.tenantId);
     await this.amqp().publish(EXCHANGES.replies, routingKey, Buffer.from(jws), {
       messageId: message.id,
       type,
@@ -41,5 +49,9 @@ export class ReplyPublisher {
 
   heartbeat(payload: AgentHeartbeatV1, ttlMs: number): Promise<void> {
     return this.publish(MessageType.AgentHeartbeat, payload, ttlMs);
+  }
+
+  sync(payload: DirectorySyncV1, ttlMs: number): Promise<void> {
+    return this.publish(MessageType.DirectorySync, payload, ttlMs);
   }
 }

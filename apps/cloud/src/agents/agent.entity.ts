@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, CreateDateColumn } from 'typeorm';
 import type { JWK } from 'jose';
+import type { DirectoryKind, HealthCheck, ResetHistoryPolicy } from '@sspr/contracts';
 import { TenantEntity } from '../tenants/tenant.entity';
 
 /** A registered on-premises agent: its public keys and what its heartbeats last said. */
@@ -58,4 +59,22 @@ export class AgentEntity {
 
   @Column({ name: 'last_result_at', type: 'timestamptz', nullable: true })
   lastResultAt!: Date | null;
+
+  @Column({ name: 'directory_kind', type: 'varchar', length: 32, nullable: true })
+  directoryKind!: DirectoryKind | null;
+
+  @Column({ name: 'reset_history', type: 'varchar', length: 32, nullable: true })
+  resetHistory!: ResetHistoryPolicy | null;
+
+  /** The agent's own words for why the directory is unreachable (never server text). */
+  @Column({ name: 'directory_detail', type: 'varchar', length: 500, nullable: true })
+  directoryDetail!: string | null;
+
+  /** The checks of the last heartbeat, as the agent reported them. */
+  @Column({ name: 'health_checks', type: 'jsonb', nullable: true })
+  healthChecks!: HealthCheck[] | null;
+
+  /** Agent clock minus cloud clock at the last heartbeat (includes the broker transit, a few ms). */
+  @Column({ name: 'clock_skew_ms', type: 'integer', nullable: true })
+  clockSkewMs!: number | null;
 }

@@ -8,7 +8,7 @@ import { CloudConfig } from '../config/cloud-config';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { generateToken, hashToken } from '../common/tokens';
 import { TenantKeysService } from '../tenants/tenant-keys.service';
-import { agentHealth } from './agent-health';
+import { agentChecks, agentHealth, agentProblems, type HealthPolicy } from './agent-health';
 import { AgentKeyring } from './agent-keyring.service';
 import { AgentEntity } from './agent.entity';
 import { RegistrationTokenEntity } from './registration-token.entity';
@@ -22,7 +22,7 @@ import {
 
 const REGISTRATION_TOKEN_TTL_MS = 60 * 60 * 1000;
 
-export function toAgentView(agent: AgentEntity, now: Date, freshnessMs: number): AgentView {
+export function toAgentView(agent: AgentEntity, now: Date, policy: HealthPolicy): AgentView {
   return {
     agentId: agent.id,
     name: agent.name,
@@ -30,7 +30,7 @@ export function toAgentView(agent: AgentEntity, now: Date, freshnessMs: number):
     version: agent.version,
     registeredAt: agent.registeredAt.toISOString(),
     revokedAt: agent.revokedAt?.toISOString() ?? null,
-    status: agentHealth(agent, now, freshnessMs),
+    status: agentHealth(agent, now, policy),
     lastHeartbeatAt: agent.lastHeartbeatAt?.toISOString() ?? null,
     directory:
       agent.directoryReachable === null
@@ -40,6 +40,10 @@ export function toAgentView(agent: AgentEntity, now: Date, freshnessMs: number):
             ...(agent.directoryLatencyMs === null ? {} : { latencyMs: agent.directoryLatencyMs }),
           },
     lastSuccessfulWritebackAt: agent.lastAppliedAt?.toISOString() ?? null,
+    directoryKind: agent.directoryKind,
+    resetHistory: agent.resetHistory,
+    checks: agentChecks(agent, policy),
+    problems: agentProblems(agent, policy),
   };
 }
 
@@ -127,7 +131,7 @@ export class AgentsService {
   async list(tenantId: string): Promise<AgentView[]> {
     const rows = await this.agents.find({ where: { tenantId }, order: { registeredAt: 'ASC' } });
     const now = new Date();
-    return rows.map((agent) => toAgentView(agent, now, this.config.heartbeatFreshnessMs));
+    return rows.map((agent) => toAgentView(agent, now, this.config.healthPolicy));
   }
 
   /** Revokes an agent: no longer a recipient of secrets, its signatures no longer accepted. */

@@ -46,7 +46,7 @@ export class HeartbeatsConsumer implements OnModuleInit {
       this.logger.debug({ agentId: agent.agentId }, 'stale heartbeat ignored');
       return ACK;
     }
-    await this.agents.recordHeartbeat(agent.agentId, agent.tenantId, message.payload);
+    await this.agents.recordHeartbeat(agent.agentId, agent.tenantId, message.payload, message.issuedAt);
     return ACK;
   }
 }

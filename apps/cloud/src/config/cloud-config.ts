@@ -141,6 +141,11 @@ export class CloudConfig {
   get heartbeatFreshnessMs(): number {
     return 3 * this.agentHeartbeatIntervalMs;
   }
+
+  /** How agents' health is judged (freshness, clock skew against the writeback safety margin). */
+  get healthPolicy(): { freshnessMs: number; clockSkewFailMs: number } {
+    return { freshnessMs: this.heartbeatFreshnessMs, clockSkewFailMs: this.writeback.safetyMarginMs };
+  }
 }
 
 /** A bad environment: the message names every offending variable and never echoes a value. */

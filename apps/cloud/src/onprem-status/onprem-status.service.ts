@@ -13,6 +13,8 @@ export interface OnPremStatusView {
   status: OnPremStatus;
   writebackEnabled: boolean;
   message: string;
+  /** Why the status is degraded, in plain words (each failing check of the agents). */
+  reasons: string[];
   /** The active agents (revoked ones are listed under /agents). */
   agents: Omit<AgentView, 'registeredAt' | 'revokedAt'>[];
 }
@@ -32,14 +34,15 @@ export class OnPremStatusService {
     ]);
     if (!tenant) throw new DomainError(ErrorCode.TenantNotFound);
     const now = new Date();
-    const freshnessMs = this.config.heartbeatFreshnessMs;
-    const status = deriveOnPremStatus(agents, now, freshnessMs);
+    const policy = this.config.healthPolicy;
+    const { status, reasons } = deriveOnPremStatus(agents, now, policy);
     return {
       status,
       writebackEnabled: tenant.writebackEnabled,
       message: ONPREM_STATUS_TEXT[status],
+      reasons,
       agents: agents.map((agent) => {
-        const { registeredAt: _r, revokedAt: _v, ...view } = toAgentView(agent, now, freshnessMs);
+        const { registeredAt: _r, revokedAt: _v, ...view } = toAgentView(agent, now, policy);
         return view;
       }),
     };

@@ -1,4 +1,5 @@
 import { Type } from 'class-transformer';
+import type { DirectoryKind, HealthCheck, ResetHistoryPolicy } from '@sspr/contracts';
 import {
   Equals,
   IsEmpty,
@@ -112,6 +113,13 @@ export interface AgentView {
   lastHeartbeatAt: string | null;
   directory: { reachable: boolean; latencyMs?: number } | null;
   lastSuccessfulWritebackAt: string | null;
+  directoryKind: DirectoryKind | null;
+  /** Whether the directory checks admin resets against the password history (AD: policy hints). */
+  resetHistory: ResetHistoryPolicy | null;
+  /** The last heartbeat's checks, plus the clock skew the cloud measured. */
+  checks: HealthCheck[];
+  /** Why the agent is degraded, in plain words. */
+  problems: string[];
 }
 
 /** Only the public members, as stored. */

@@ -23,6 +23,13 @@ export interface DirectoryEndpoint {
   baseDn: string;
   serviceDn: string;
   servicePassword: string;
+  /** Default openldap. */
+  kind?: 'openldap' | 'active_directory';
+  /** PEM file of the CA that signed the directory's certificate (LDAP_CA_FILE). */
+  caFile?: string;
+  /** LDAP_TLS_SERVERNAME. */
+  servername?: string;
+  startTls?: boolean;
 }
 
 export interface StackOptions {
@@ -35,6 +42,8 @@ export interface StackOptions {
   deadlineMs?: number;
   heartbeatIntervalMs?: number;
   logLevel?: string;
+  /** More agent environment (e.g. SYNC_INTERVAL_MS, AD_POLICY_HINTS, LDAP_PROTECTED_FILTER). */
+  agentEnv?: Record<string, string>;
 }
 
 /**
@@ -161,6 +170,11 @@ export class Stack {
       LDAP_BASE_DN: directory.baseDn,
       AGENT_HEARTBEAT_INTERVAL_MS: String(this.options.heartbeatIntervalMs ?? 10_000),
       LOG_LEVEL: this.options.logLevel ?? 'info',
+      ...(directory.kind ? { LDAP_DIRECTORY_KIND: directory.kind } : {}),
+      ...(directory.caFile ? { LDAP_CA_FILE: directory.caFile } : {}),
+      ...(directory.servername ? { LDAP_TLS_SERVERNAME: directory.servername } : {}),
+      ...(directory.startTls ? { LDAP_STARTTLS: 'true' } : {}),
+      ...this.options.agentEnv,
     };
   }
 

@@ -25,15 +25,25 @@ describe('database migrations (real PostgreSQL)', () => {
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
   });
 
+  it('give every index the predicate its entity declares (the schema builder does not compare them)', async () => {
+    const indexes = await dataSource.query<{ indexname: string; indexdef: string }[]>(
+      "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
+    );
+    const declared = dataSource.entityMetadatas.flatMap((m) => m.indices).filter((i) => i.name);
+
+    const partial = (name: string) => indexes.find((i) => i.indexname === name)?.indexdef.includes(' WHERE ');
+    expect(declared.map((i) => [i.name, partial(i.name)])).toEqual(declared.map((i) => [i.name, Boolean(i.where)]));
+  });
+
   it('are not run twice', async () => {
     await runMigrations(dataSource);
 
     const applied = await dataSource.query<{ name: string }[]>('SELECT name FROM migrations');
-    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1767225600000']);
+    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1767225600000', 'DirectorySync1768003300000']);
   });
 
   it('can be reverted down to an empty schema and applied again', async () => {
-    await dataSource.undoLastMigration();
+    for (let n = dataSource.migrations.length; n > 0; n--) await dataSource.undoLastMigration();
     const tablesAfterDown = await dataSource.query<{ table_name: string }[]>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'",
     );

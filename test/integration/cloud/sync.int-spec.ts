@@ -418,6 +418,42 @@ describe('directory sync: agents’ directory.sync.v1 batches into users and gro
     expect(await syncs(tenant)).toEqual([]);
   });
 
+  it('retries a batch whose transaction fails (as in a database outage) and applies it once the database works', async () => {
+    const { tenant, agent } = await aTenantWithAgent();
+    const dead = await cloud.deadLettered();
+    // Every batch transaction now fails at its last step; the sequence counts the attempts (it survives rollbacks).
+    await cloud.sql(`CREATE SEQUENCE sync_attempts`);
+    await cloud.sql(`CREATE FUNCTION fail_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+                     BEGIN PERFORM nextval('sync_attempts'); RAISE EXCEPTION 'test: database failing'; END $$`);
+    await cloud.sql(
+      `CREATE TRIGGER fail_sync BEFORE INSERT ON directory_syncs FOR EACH ROW EXECUTE FUNCTION fail_sync()`,
+    );
+    try {
+      const syncId = await sendRun(agent, SyncMode.Full, [{ users: [aPerson('alice')] }]);
+      await waitFor(
+        async () => {
+          const [row] = await cloud.sql<{ n: string }>(
+            `SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM sync_attempts`,
+          );
+          return Number(row?.n) >= 2 ? true : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 50, what: 'the batch to be tried twice' },
+      );
+      const meanwhile = await users(tenant);
+      await cloud.sql(`DROP TRIGGER fail_sync ON directory_syncs`);
+
+      const run = await completed(tenant, syncId);
+
+      expect(meanwhile.size).toBe(0);
+      expect(run.counters).toMatchObject({ created: 1 });
+      expect(await cloud.deadLettered()).toBe(dead);
+    } finally {
+      await cloud.sql(`DROP TRIGGER IF EXISTS fail_sync ON directory_syncs`);
+      await cloud.sql(`DROP FUNCTION IF EXISTS fail_sync()`);
+      await cloud.sql(`DROP SEQUENCE IF EXISTS sync_attempts`);
+    }
+  });
+
   it('skips and counts a user whose UPN belongs to a cloud-only user, and applies the rest', async () => {
     const { tenant, agent } = await aTenantWithAgent();
     const cloudOnly = await tenant.admin.call<UserView>('POST', `/api/v1/tenants/${tenant.tenantId}/users`, {
@@ -497,6 +533,18 @@ describe('directory sync: agents’ directory.sync.v1 batches into users and gro
     expect(viaOwnPath.body).toMatchObject({ code: 'group_not_found' });
     expect(unknown.status).toBe(404);
     expect(await get<{ groups: unknown[] }>(stranger, '/groups')).toEqual({ groups: [] });
+  });
+
+  it('lists the latest sync runs first, as many as asked, and refuses a limit above 100', async () => {
+    const { tenant, agent } = await aTenantWithAgent();
+    await completed(tenant, await sendRun(agent, SyncMode.Full, [{ users: [aPerson('alice')] }]));
+    const second = await completed(tenant, await sendRun(agent, SyncMode.Delta, [{ users: [aPerson('bob')] }]));
+
+    const latest = await get<{ syncs: SyncView[] }>(tenant, '/directory-syncs?limit=1');
+    const tooMany = await tenant.admin.call('GET', `/api/v1/tenants/${tenant.tenantId}/directory-syncs?limit=101`);
+
+    expect(latest.syncs).toEqual([second]);
+    expect(tooMany.status).toBe(400);
   });
 
   it('refuses a transitive flag that is not true or false with 400', async () => {

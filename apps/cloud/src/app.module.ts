@@ -7,6 +7,8 @@ import { apiValidationPipe } from './common/api-validation.pipe';
 import type { CloudConfig } from './config/cloud-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DirectorySyncModule } from './directory-sync/directory-sync.module';
+import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.controller';
 import { loggerParams } from './logging/logger-options';
 import { MessagingModule } from './messaging/messaging.module';
@@ -16,7 +18,7 @@ import { TenantsModule } from './tenants/tenants.module';
 import { UsersModule } from './users/users.module';
 import { WritebackModule } from './writeback/writeback.module';
 
-/** The whole cloud service: HTTP API and the workers (outbox relay, results and heartbeats consumers). */
+/** The whole cloud service: HTTP API and the workers (outbox relay, results, heartbeats and sync consumers). */
 @Module({})
 export class CloudModule {
   static forRoot(config: CloudConfig): DynamicModule {
@@ -31,9 +33,11 @@ export class CloudModule {
         HealthModule,
         TenantsModule,
         UsersModule,
+        GroupsModule,
         AgentsModule,
         WritebackModule,
         OnPremStatusModule,
+        DirectorySyncModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -25,6 +25,16 @@ describe('database migrations (real PostgreSQL)', () => {
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
   });
 
+  it('give every index the predicate its entity declares (the schema builder does not compare them)', async () => {
+    const indexes = await dataSource.query<{ indexname: string; indexdef: string }[]>(
+      "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
+    );
+    const declared = dataSource.entityMetadatas.flatMap((m) => m.indices).filter((i) => i.name);
+
+    const partial = (name: string) => indexes.find((i) => i.indexname === name)?.indexdef.includes(' WHERE ');
+    expect(declared.map((i) => [i.name, partial(i.name)])).toEqual(declared.map((i) => [i.name, Boolean(i.where)]));
+  });
+
   it('are not run twice', async () => {
     await runMigrations(dataSource);
 

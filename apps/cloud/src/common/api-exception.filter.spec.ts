@@ -14,6 +14,7 @@ describe('toHttpResponse', () => {
     [ErrorCode.NotLicensed, 403],
     [ErrorCode.TenantNotFound, 404],
     [ErrorCode.UserNotFound, 404],
+    [ErrorCode.GroupNotFound, 404],
     [ErrorCode.CommandInFlight, 409],
     [ErrorCode.WritebackDisabled, 409],
     [ErrorCode.NotSynced, 422],

@@ -10,6 +10,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.TenantNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.UserNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.UserExists]: HttpStatus.CONFLICT,
+  [ErrorCode.GroupNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.AgentNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.InvalidRegistrationToken]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.NotLicensed]: HttpStatus.FORBIDDEN,

@@ -1,5 +1,8 @@
 import { AgentEntity } from '../agents/agent.entity';
 import { RegistrationTokenEntity } from '../agents/registration-token.entity';
+import { DirectorySyncEntity } from '../directory-sync/directory-sync.entity';
+import { GroupMemberEntity } from '../groups/group-member.entity';
+import { GroupEntity } from '../groups/group.entity';
 import { AdminTokenEntity } from '../tenants/admin-token.entity';
 import { TenantSigningKeyEntity } from '../tenants/tenant-signing-key.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
@@ -19,4 +22,7 @@ export const ENTITIES = [
   WritebackCommandEntity,
   PasswordResetEntity,
   OutboxMessageEntity,
+  GroupEntity,
+  GroupMemberEntity,
+  DirectorySyncEntity,
 ];

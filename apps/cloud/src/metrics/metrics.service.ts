@@ -32,6 +32,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Directory sync batches by what became of them: applied, duplicate (a redelivery), refused. */
+  readonly syncBatches = new Counter({
+    name: 'sspr_sync_batches_total',
+    help: 'directory.sync.v1 batches handled, by outcome (applied, duplicate, refused)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(config: CloudConfig, sql: SqlService) {
     collectDefaultMetrics({ register: this.registry, prefix: 'sspr_cloud_' });
     const freshnessMs = config.heartbeatFreshnessMs;

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { isUniqueViolation } from '../database/sql.service';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { normalizeDn } from '../directory-sync/distinguished-name';
 import { UserEntity } from './user.entity';
 import { toUserView, type CreateUserDto, type UserView } from './dto/user.dto';
 
@@ -13,6 +14,11 @@ const LIST_LIMIT = 1_000;
 export class UsersService {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
+  /**
+   * A cloud-only user, or a synced one ahead of the directory sync (kept for tests, demos and tenants
+   * without a sync yet): the first sync naming its anchor, or its UPN if it has no anchor, takes it over.
+   * A full sync never deletes a synced user that no sync has seen.
+   */
   async create(tenantId: string, dto: CreateUserDto): Promise<UserView> {
     if (dto.source === 'cloud' && (dto.onPremDistinguishedName !== undefined || dto.onPremImmutableId !== undefined)) {
       throw new DomainError(
@@ -29,10 +35,14 @@ export class UsersService {
         displayName: dto.displayName,
         source: dto.source,
         onPremDistinguishedName: dto.onPremDistinguishedName ?? null,
+        onPremDnNormalized: dto.onPremDistinguishedName === undefined ? null : normalizeDn(dto.onPremDistinguishedName),
         onPremImmutableId: dto.onPremImmutableId ?? null,
         enabled: true,
       });
     } catch (err) {
+      if (err instanceof QueryFailedError && isUniqueViolation(err.driverError, 'uq_users_tenant_anchor')) {
+        throw new DomainError(ErrorCode.UserExists, 'A user with this on-premises immutable id already exists.');
+      }
       if (err instanceof QueryFailedError && isUniqueViolation(err.driverError)) {
         throw new DomainError(ErrorCode.UserExists);
       }

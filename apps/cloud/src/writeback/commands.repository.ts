@@ -96,13 +96,13 @@ export class CommandsRepository {
     this.freshnessSeconds = config.heartbeatFreshnessMs / 1000;
   }
 
-  /** A user with what writeback needs to know about them and their tenant, in one read. */
+  /** A live (not deleted) user with what writeback needs to know about them and their tenant, in one read. */
   async findTarget(tenantId: string, userId: string): Promise<WritebackTargetRow | undefined> {
     const { rows } = await this.sql.query<WritebackTargetRow>(
       `SELECT u.source, u.on_prem_distinguished_name AS dn, u.on_prem_immutable_id AS "immutableId",
               t.licence, t.writeback_enabled AS "writebackEnabled"
          FROM users u JOIN tenants t ON t.id = u.tenant_id
-        WHERE u.id = $1::uuid AND u.tenant_id = $2::uuid`,
+        WHERE u.id = $1::uuid AND u.tenant_id = $2::uuid AND u.deleted_at IS NULL`,
       [userId, tenantId],
     );
     return rows[0];

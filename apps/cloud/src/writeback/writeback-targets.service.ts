@@ -9,8 +9,9 @@ const MAX_ENTRIES = 50_000;
 /**
  * Where a user's writeback goes (source, DN, anchor) and whether their tenant may (licence, setting),
  * kept per replica: one database round trip less on every reset. Whatever changes one of those must
- * call `announceWritebackTargetsChanged` in its transaction (today: the tenant settings; later:
- * directory sync), which makes every replica forget the tenant's entries when it commits.
+ * call `announceWritebackTargetsChanged` in its transaction (the tenant settings; a directory
+ * sync batch that changes a user's DN, anchor, enabled flag or deletion), which makes every replica
+ * forget the tenant's entries when it commits.
  */
 @Injectable()
 export class WritebackTargets implements OnModuleInit {

@@ -199,7 +199,8 @@ export class ScriptedAgent {
     });
   }
 
-  private async publish(routingKey: string, envelope: object): Promise<void> {
+  /** Signs an envelope with this agent's key and publishes it on the replies exchange (e.g. sync batches). */
+  async publish(routingKey: string, envelope: object): Promise<void> {
     if (!this.publisher) throw new Error('not connected');
     const jws = await signMessage(envelope, {
       kid: this.keys.agentId,

@@ -39,7 +39,16 @@ export interface UserView {
   onPremDistinguishedName: string | null;
   onPremImmutableId: string | null;
   enabled: boolean;
+  mail: string | null;
+  mobilePhone: string | null;
+  officePhone: string | null;
+  /** Deleted in the directory: kept for its history, but it can neither sign in nor be reset. */
+  deleted: boolean;
+  deletedAt: string | null;
+  /** When a directory sync last mentioned the user; null for one no sync has seen. */
+  lastSyncedAt: string | null;
   createdAt: string;
+  updatedAt: string;
 }
 
 export function toUserView(u: UserEntity): UserView {
@@ -52,6 +61,13 @@ export function toUserView(u: UserEntity): UserView {
     onPremDistinguishedName: u.onPremDistinguishedName,
     onPremImmutableId: u.onPremImmutableId,
     enabled: u.enabled,
+    mail: u.mail,
+    mobilePhone: u.mobilePhone,
+    officePhone: u.officePhone,
+    deleted: u.deletedAt !== null,
+    deletedAt: u.deletedAt?.toISOString() ?? null,
+    lastSyncedAt: u.lastSyncedAt?.toISOString() ?? null,
     createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
   };
 }

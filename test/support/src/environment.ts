@@ -15,6 +15,8 @@ export interface EnvironmentOptions {
   /** How many seeded directory users to import as synced users (default: all). */
   users?: number;
   logLevel?: string;
+  /** More agent environment (e.g. SYNC_INTERVAL_MS). */
+  agentEnv?: Record<string, string>;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       deadlineMs: options.deadlineMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       logLevel: options.logLevel,
+      agentEnv: options.agentEnv,
     });
     cleanups.push(() => stack.stop());
     await stack.startCloud();

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@sspr/test-support';
-import { cloudDataSourceOptions, migrateDatabase, runMigrations } from '@sspr/cloud';
+import { cloudDataSourceOptions, migrateDatabase, MIGRATIONS, runMigrations } from '@sspr/cloud';
 
 jest.setTimeout(30_000);
 
@@ -29,11 +29,11 @@ describe('database migrations (real PostgreSQL)', () => {
     await runMigrations(dataSource);
 
     const applied = await dataSource.query<{ name: string }[]>('SELECT name FROM migrations');
-    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1767225600000']);
+    expect(applied.map((m) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
   });
 
   it('can be reverted down to an empty schema and applied again', async () => {
-    await dataSource.undoLastMigration();
+    for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration();
     const tablesAfterDown = await dataSource.query<{ table_name: string }[]>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'",
     );

@@ -1,4 +1,5 @@
 import { AgentEntity } from '../agents/agent.entity';
+import { UserSessionEntity } from '../auth/user-session.entity';
 import { RegistrationTokenEntity } from '../agents/registration-token.entity';
 import { AdminTokenEntity } from '../tenants/admin-token.entity';
 import { TenantSigningKeyEntity } from '../tenants/tenant-signing-key.entity';
@@ -19,4 +20,5 @@ export const ENTITIES = [
   WritebackCommandEntity,
   PasswordResetEntity,
   OutboxMessageEntity,
+  UserSessionEntity,
 ];

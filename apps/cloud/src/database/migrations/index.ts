@@ -1,4 +1,5 @@
 import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
+import { SignInAndChange1767484800000 } from './1767484800000-sign-in-and-change';
 
 /** In order; a migration that has landed is never edited, a change is a new migration. */
-export const MIGRATIONS = [InitialSchema1767225600000];
+export const MIGRATIONS = [InitialSchema1767225600000, SignInAndChange1767484800000];

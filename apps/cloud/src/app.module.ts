@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AgentsModule } from './agents/agents.module';
+import { AuthModule } from './auth/auth.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { apiValidationPipe } from './common/api-validation.pipe';
 import type { CloudConfig } from './config/cloud-config';
@@ -36,6 +37,7 @@ export class CloudModule {
         GroupsModule,
         AgentsModule,
         WritebackModule,
+        AuthModule,
         OnPremStatusModule,
         DirectorySyncModule,
       ],

@@ -47,7 +47,16 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  ...['password', 'temporaryPassword', 'bindPassword', 'token', 'adminToken', 'secret', 'authorization'].flatMap(
-    (k) => [k, `*.${k}`, `*.*.${k}`],
-  ),
+  ...[
+    'password',
+    'currentPassword',
+    'newPassword',
+    'temporaryPassword',
+    'bindPassword',
+    'token',
+    'adminToken',
+    'sessionToken',
+    'secret',
+    'authorization',
+  ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
 ];

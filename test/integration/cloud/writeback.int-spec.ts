@@ -285,7 +285,7 @@ describe('admin password reset with writeback (real PostgreSQL and RabbitMQ)', (
     expect(received?.message.type).toBe(MessageType.AccountUnlock);
   });
 
-  it('refuses a cloud-only user with 422 not_synced', async () => {
+  it('resets a cloud-only user in the cloud itself, sending nothing to the agent', async () => {
     const created = await tenant.admin.call<{ id: string }>('POST', `/api/v1/tenants/${tenant.tenantId}/users`, {
       userPrincipalName: 'cloud.only@example.test',
       displayName: 'Cloud Only',
@@ -293,6 +293,22 @@ describe('admin password reset with writeback (real PostgreSQL and RabbitMQ)', (
     });
 
     const res = await tenant.admin.resetPassword(tenant.tenantId, created.body.id, { password: 'Whatever-123' });
+
+    expect(res.status).toBe(200);
+    expect(res.body.commandId).toBeUndefined();
+    expect(agent.received.filter((c) => (c.message.payload as { userId?: string }).userId === created.body.id)).toEqual(
+      [],
+    );
+  });
+
+  it('refuses to unlock a cloud-only user with 422 not_synced', async () => {
+    const created = await tenant.admin.call<{ id: string }>('POST', `/api/v1/tenants/${tenant.tenantId}/users`, {
+      userPrincipalName: 'cloud.locked@example.test',
+      displayName: 'Cloud Locked',
+      source: 'cloud',
+    });
+
+    const res = await tenant.admin.call('POST', `/api/v1/tenants/${tenant.tenantId}/users/${created.body.id}/unlock`);
 
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'not_synced' });

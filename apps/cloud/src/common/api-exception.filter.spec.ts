@@ -19,6 +19,13 @@ describe('toHttpResponse', () => {
     [ErrorCode.WritebackDisabled, 409],
     [ErrorCode.NotSynced, 422],
     [ErrorCode.NotConfigured, 503],
+    [ErrorCode.InvalidCredentials, 401],
+    [ErrorCode.AccountLocked, 423],
+    [ErrorCode.AccountDisabled, 403],
+    [ErrorCode.PasswordExpired, 403],
+    [ErrorCode.PasswordChangeRequired, 403],
+    [ErrorCode.PasswordRejected, 422],
+    [ErrorCode.DirectoryUnreachable, 503],
   ])('maps %s to %i with its code and plain text', (code, status) => {
     const { status: actual, body } = toHttpResponse(new DomainError(code));
 
@@ -33,6 +40,7 @@ describe('toHttpResponse', () => {
     [ResultCode.DirectoryUnreachable, 503],
     [ResultCode.Expired, 503],
     [ResultCode.NotPermitted, 403],
+    [ResultCode.InvalidCredentials, 422],
   ])('maps the verdict %s to %i', (outcome, status) => {
     expect(OUTCOME_HTTP_STATUS[outcome]).toBe(status);
   });

@@ -21,6 +21,16 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.BrokerUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   // Never used directly: a WritebackOutcomeError takes its status from OUTCOME_HTTP_STATUS.
   [ErrorCode.WritebackNotApplied]: HttpStatus.BAD_GATEWAY,
+  [ErrorCode.InvalidCredentials]: HttpStatus.UNAUTHORIZED,
+  // 423 rather than 403: a client can tell "locked, unlock or wait" from "disabled, ask an admin".
+  [ErrorCode.AccountLocked]: HttpStatus.LOCKED,
+  [ErrorCode.AccountDisabled]: HttpStatus.FORBIDDEN,
+  [ErrorCode.PasswordExpired]: HttpStatus.FORBIDDEN,
+  [ErrorCode.PasswordChangeRequired]: HttpStatus.FORBIDDEN,
+  [ErrorCode.PasswordRejected]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.DirectoryUnreachable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.OnPremConfigurationError]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.NotPermitted]: HttpStatus.FORBIDDEN,
 };
 
 /** Directory verdict → HTTP status of the reset / unlock answer. */

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     expect(config.heartbeatFreshnessMs).toBe(30_000);
     expect(config.databaseMigrate).toBe(true);
     expect(config.logLevel).toBe('info');
+    expect(config.userSessionTtlMs).toBe(3_600_000);
   });
 
   it('parses numbers and booleans from their text', () => {
@@ -35,11 +36,13 @@ describe('loadConfig', () => {
       HTTP_PORT: '8080',
       DATABASE_MIGRATE: 'false',
       WRITEBACK_DEADLINE_MS: '5000',
+      USER_SESSION_TTL_MS: '600000',
     });
 
     expect(config.http.port).toBe(8080);
     expect(config.databaseMigrate).toBe(false);
     expect(config.writeback.deadlineMs).toBe(5000);
+    expect(config.userSessionTtlMs).toBe(600_000);
   });
 
   it('names every missing variable', () => {

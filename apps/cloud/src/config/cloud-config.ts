@@ -104,6 +104,13 @@ export class CloudEnv {
   AGENT_HEARTBEAT_INTERVAL_MS: number = 10_000;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'USER_SESSION_TTL_MS must be an integer (milliseconds)' })
+  @Min(60_000)
+  @Max(86_400_000)
+  USER_SESSION_TTL_MS: number = 3_600_000;
+
+  @IsOptional()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 }
@@ -119,6 +126,7 @@ const ENV_VARIABLES = [
   'WRITEBACK_DEADLINE_MS',
   'WRITEBACK_SAFETY_MARGIN_MS',
   'AGENT_HEARTBEAT_INTERVAL_MS',
+  'USER_SESSION_TTL_MS',
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof CloudEnv)[];
 
@@ -135,6 +143,8 @@ export class CloudConfig {
     readonly writeback: { deadlineMs: number; safetyMarginMs: number },
     readonly agentHeartbeatIntervalMs: number,
     readonly logLevel: LogLevel,
+    /** How long a user's sign-in session lasts (a session that may only change the password: at most 15 min). */
+    readonly userSessionTtlMs: number,
   ) {}
 
   /** An agent whose last heartbeat is older than this is not responding (three intervals). */
@@ -175,5 +185,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     { deadlineMs: parsed.WRITEBACK_DEADLINE_MS, safetyMarginMs: parsed.WRITEBACK_SAFETY_MARGIN_MS },
     parsed.AGENT_HEARTBEAT_INTERVAL_MS,
     parsed.LOG_LEVEL,
+    parsed.USER_SESSION_TTL_MS,
   );
 }

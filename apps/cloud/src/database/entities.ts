@@ -1,4 +1,5 @@
 import { AgentEntity } from '../agents/agent.entity';
+import { UserSessionEntity } from '../auth/user-session.entity';
 import { RegistrationTokenEntity } from '../agents/registration-token.entity';
 import { DirectorySyncEntity } from '../directory-sync/directory-sync.entity';
 import { GroupMemberEntity } from '../groups/group-member.entity';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   GroupEntity,
   GroupMemberEntity,
   DirectorySyncEntity,
+  UserSessionEntity,
 ];

@@ -6,7 +6,7 @@ import { CloudConfig } from '../config/cloud-config';
 
 /** Channels the replicas use to tell each other that something changed. */
 export const PG_CHANNELS = {
-  /** A command was settled: `{ id, tenantId, outcome, reason, agentId, settledBy }`. */
+  /** A command was settled: `{ commandId, tenantId, type, outcome, reason, credential, agentId, settledBy }`. */
   results: 'sspr_results',
   /** An agent was registered or revoked: `{ agentId, tenantId }`. */
   agents: 'sspr_agents',

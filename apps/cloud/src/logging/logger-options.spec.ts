@@ -22,7 +22,7 @@ describe('log redaction', () => {
     expect(lines.join('')).not.toContain('admin-token-123');
   });
 
-  it.each(['password', 'temporaryPassword', 'token', 'adminToken'])(
+  it.each(['password', 'currentPassword', 'newPassword', 'temporaryPassword', 'token', 'adminToken', 'sessionToken'])(
     'redacts a %s field at any of the first levels',
     (field) => {
       const { logger, lines } = captured();

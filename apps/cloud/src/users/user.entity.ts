@@ -26,6 +26,13 @@ export type UserSource = (typeof USER_SOURCES)[number];
 @Index('ix_users_tenant_dn', ['tenantId', 'onPremDnNormalized'], { where: `"on_prem_dn_normalized" IS NOT NULL` })
 @Check('ck_users_source', `"source" IN ('synced', 'cloud')`)
 @Check('ck_users_synced_anchor', `"source" <> 'synced' OR "on_prem_distinguished_name" IS NOT NULL`)
+// Only a cloud-only user has a password in the cloud, and only ever as an argon2id hash.
+@Check(
+  'ck_users_password_hash',
+  `"password_hash" IS NULL OR ("source" = 'cloud' AND "password_hash" LIKE '$argon2id$%')`,
+)
+// Sign-in matches the user principal name case-insensitively; an expression index the migration owns.
+@Index('ix_users_tenant_upn_lower', { synchronize: false })
 export class UserEntity {
   @PrimaryColumn('uuid')
   id!: string;
@@ -76,6 +83,13 @@ export class UserEntity {
   /** When a sync batch last mentioned the user (changed or not); a full run deletes who it did not see. */
   @Column({ name: 'last_synced_at', type: 'timestamptz', nullable: true })
   lastSyncedAt!: Date | null;
+  /** A cloud-only user's password (argon2id, PHC string); never selected unless asked for, never shown. */
+  @Column({ name: 'password_hash', type: 'varchar', length: 256, nullable: true, select: false })
+  passwordHash?: string | null;
+
+  /** A cloud-only user must change their password at the next sign-in (set by an admin). */
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword!: boolean;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

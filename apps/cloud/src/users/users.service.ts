@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
+import { CloudPasswordsService } from '../auth/cloud-passwords.service';
 import { isUniqueViolation } from '../database/sql.service';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { normalizeDn } from '../directory-sync/distinguished-name';
@@ -12,7 +13,10 @@ const LIST_LIMIT = 1_000;
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly cloudPasswords: CloudPasswordsService,
+  ) {}
 
   /**
    * A cloud-only user, or a synced one ahead of the directory sync (kept for tests, demos and tenants
@@ -26,6 +30,13 @@ export class UsersService {
         'A cloud-only user has no on-premises anchor; leave the onPrem fields out.',
       );
     }
+    if (dto.source === 'synced' && (dto.password !== undefined || dto.mustChangeAtNextSignIn !== undefined)) {
+      throw new DomainError(
+        ErrorCode.InvalidInput,
+        'A synced user’s password lives in the on-premises directory; leave password and mustChangeAtNextSignIn out.',
+      );
+    }
+    const passwordHash = dto.password ? await this.cloudPasswords.hashNew(dto.password) : null;
     const id = randomUUID();
     try {
       await this.users.insert({
@@ -38,6 +49,8 @@ export class UsersService {
         onPremDnNormalized: dto.onPremDistinguishedName === undefined ? null : normalizeDn(dto.onPremDistinguishedName),
         onPremImmutableId: dto.onPremImmutableId ?? null,
         enabled: true,
+        passwordHash,
+        mustChangePassword: dto.mustChangeAtNextSignIn ?? false,
       });
     } catch (err) {
       if (err instanceof QueryFailedError && isUniqueViolation(err.driverError, 'uq_users_tenant_anchor')) {

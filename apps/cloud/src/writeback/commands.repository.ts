@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MessageType, type PolicyReason, type ResultCode } from '@sspr/contracts';
+import { MessageType, type CredentialVerdict, type PolicyReason, type ResultCode } from '@sspr/contracts';
 import { CloudConfig } from '../config/cloud-config';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { PG_CHANNELS } from '../database/pg-notifications.service';
@@ -31,6 +31,7 @@ export interface AgentResult {
   type: MessageType;
   outcome: ResultCode;
   reason: PolicyReason | null;
+  credential: CredentialVerdict | null;
   agentId: string;
   durationMs: number;
 }
@@ -49,6 +50,7 @@ interface VerdictRow {
   type: string;
   outcome: ResultCode;
   reason: PolicyReason | null;
+  credential: CredentialVerdict | null;
   agent_id: string | null;
   settled_by: SettledBy;
 }
@@ -60,6 +62,7 @@ function toVerdict(row: VerdictRow): Verdict {
     type: row.type,
     outcome: row.outcome,
     reason: row.reason,
+    credential: row.credential,
     agentId: row.agent_id,
     settledBy: row.settled_by,
   };
@@ -68,8 +71,12 @@ function toVerdict(row: VerdictRow): Verdict {
 // Every settling statement wakes the waiting request on whichever replica holds it.
 const NOTIFY = `pg_notify('${PG_CHANNELS.results}', json_build_object(
            'commandId', id, 'tenantId', tenant_id, 'type', type, 'outcome', outcome,
-           'reason', reason, 'agentId', agent_id, 'settledBy', settled_by)::text)`;
-const RETURN_AND_NOTIFY = `SELECT id, tenant_id, type, outcome, reason, agent_id, settled_by, ${NOTIFY} FROM settled`;
+           'reason', reason, 'credential', credential, 'agentId', agent_id, 'settledBy', settled_by)::text)`;
+const VERDICT_COLUMNS = 'id, tenant_id, type, outcome, reason, credential, agent_id, settled_by';
+const RETURN_AND_NOTIFY = `SELECT ${VERDICT_COLUMNS}, ${NOTIFY} FROM settled`;
+
+/** Commands that write nothing: they are no "successful writeback" of the agent that answered them. */
+const NOT_WRITES = `('${MessageType.ConnectionTest}', '${MessageType.CredentialsVerify}')`;
 
 /**
  * An agent's "last successful writeback" is refreshed at most once a second: every applied result
@@ -162,19 +169,19 @@ export class CommandsRepository {
       `WITH settled AS (
          UPDATE writeback_commands
             SET state = 'settled', outcome = $3, reason = $4, agent_id = $5::uuid, settled_by = 'agent',
-                settled_at = now(), duration_ms = $6
+                settled_at = now(), duration_ms = $6, credential = $9
           WHERE id = $1::uuid AND tenant_id = $2::uuid AND type = $7 AND state = 'pending'
-          RETURNING id, tenant_id, type, outcome, reason, agent_id, settled_by
+          RETURNING ${VERDICT_COLUMNS}
        ), agent AS (
          UPDATE agents a SET last_applied_at = now()
            FROM settled s
           WHERE a.id = s.agent_id AND a.tenant_id = s.tenant_id
-            AND s.outcome = 'applied' AND s.type <> '${MessageType.ConnectionTest}'
+            AND s.outcome = 'applied' AND s.type NOT IN ${NOT_WRITES}
             AND (a.last_applied_at IS NULL OR a.last_applied_at < now() - ${LAST_APPLIED_RESOLUTION})
        )
-       SELECT id, tenant_id, type, outcome, reason, agent_id, settled_by, CASE WHEN $8::boolean THEN ${NOTIFY} END
+       SELECT ${VERDICT_COLUMNS}, CASE WHEN $8::boolean THEN ${NOTIFY} END
          FROM settled`,
-      [r.commandId, r.tenantId, r.outcome, r.reason, r.agentId, r.durationMs, r.type, notify],
+      [r.commandId, r.tenantId, r.outcome, r.reason, r.agentId, r.durationMs, r.type, notify, r.credential],
     );
     return rows[0] && toVerdict(rows[0]);
   }
@@ -204,7 +211,7 @@ export class CommandsRepository {
        ), agent AS (
          UPDATE agents a SET last_applied_at = now()
            FROM late l
-          WHERE a.id = $5::uuid AND a.tenant_id = $2::uuid AND $3 = 'applied' AND l.type <> '${MessageType.ConnectionTest}'
+          WHERE a.id = $5::uuid AND a.tenant_id = $2::uuid AND $3 = 'applied' AND l.type NOT IN ${NOT_WRITES}
        )
        SELECT id FROM late`,
       [r.commandId, r.tenantId, r.outcome, r.reason, r.agentId],
@@ -220,7 +227,7 @@ export class CommandsRepository {
             SET state = 'settled', settled_by = 'deadline', settled_at = now(),
                 outcome = ${DEADLINE_OUTCOME.replace('$FRESHNESS', '$3')}
           WHERE c.id = $1::uuid AND c.tenant_id = $2::uuid AND c.state = 'pending'
-          RETURNING c.id, c.tenant_id, c.type, c.outcome, c.reason, c.agent_id, c.settled_by
+          RETURNING c.id, c.tenant_id, c.type, c.outcome, c.reason, c.credential, c.agent_id, c.settled_by
        )
        ${RETURN_AND_NOTIFY}`,
       [commandId, tenantId, this.freshnessSeconds],
@@ -239,7 +246,7 @@ export class CommandsRepository {
                           WHERE state = 'pending' AND deadline_at < now() - make_interval(secs => $2)
                           ORDER BY deadline_at LIMIT $3 FOR UPDATE SKIP LOCKED)
             AND c.state = 'pending'
-          RETURNING c.id, c.tenant_id, c.type, c.outcome, c.reason, c.agent_id, c.settled_by
+          RETURNING c.id, c.tenant_id, c.type, c.outcome, c.reason, c.credential, c.agent_id, c.settled_by
        )
        ${RETURN_AND_NOTIFY}`,
       [this.freshnessSeconds, graceSeconds, limit],
@@ -250,7 +257,7 @@ export class CommandsRepository {
   /** A settled command's verdict (the re-read at the deadline, or after missed notifications). */
   async readVerdict(commandId: string, tenantId: string): Promise<Verdict | undefined> {
     const { rows } = await this.sql.query<VerdictRow>(
-      `SELECT id, tenant_id, type, outcome, reason, agent_id, settled_by FROM writeback_commands
+      `SELECT ${VERDICT_COLUMNS} FROM writeback_commands
         WHERE id = $1::uuid AND tenant_id = $2::uuid AND state = 'settled'`,
       [commandId, tenantId],
     );

@@ -24,8 +24,9 @@ export class PasswordResetEntity {
   @JoinColumn({ name: 'user_id' })
   user?: UserEntity;
 
-  @Column({ name: 'command_id', type: 'uuid' })
-  commandId!: string;
+  /** Null for a cloud-only user: the cloud set the hash itself, no command went out. */
+  @Column({ name: 'command_id', type: 'uuid', nullable: true })
+  commandId!: string | null;
 
   @OneToOne(() => WritebackCommandEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'command_id' })

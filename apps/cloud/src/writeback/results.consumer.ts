@@ -53,6 +53,7 @@ export class ResultsConsumer implements OnModuleInit {
       type: p.commandType,
       outcome: p.code,
       reason: p.reason ?? null,
+      credential: p.credential ?? null,
       agentId: agent.agentId,
       durationMs: p.durationMs,
     };

@@ -1,4 +1,10 @@
-import { POLICY_REASON_TEXT, RESULT_TEXT, type PolicyReason, type ResultCode } from '@sspr/contracts';
+import {
+  POLICY_REASON_TEXT,
+  RESULT_TEXT,
+  type CredentialVerdict,
+  type PolicyReason,
+  type ResultCode,
+} from '@sspr/contracts';
 import type { SettledBy } from './writeback-command.entity';
 
 /** How a command ended. */
@@ -8,6 +14,8 @@ export interface Verdict {
   type: string;
   outcome: ResultCode;
   reason: PolicyReason | null;
+  /** What the bind as the user said (credentials.verify.v1 answered `applied`); null otherwise. */
+  credential: CredentialVerdict | null;
   /** The agent that answered; null when the cloud settled at the deadline. */
   agentId: string | null;
   settledBy: SettledBy;

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import type { PolicyReason, ResultCode } from '@sspr/contracts';
+import type { CredentialVerdict, PolicyReason, ResultCode } from '@sspr/contracts';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { UserEntity } from '../users/user.entity';
 
@@ -11,9 +11,10 @@ export type SettledBy = 'agent' | 'deadline';
 @Entity('writeback_commands')
 @Check('ck_writeback_commands_state', `"state" IN ('pending', 'settled')`)
 // At most one command per user in flight (SPEC §4.4): a second request is refused until this one settles.
+// A credentials check writes nothing, so it neither waits for nor blocks a user's writes.
 @Index('uq_writeback_commands_pending_user', ['tenantId', 'userId'], {
   unique: true,
-  where: `"state" = 'pending' AND "user_id" IS NOT NULL`,
+  where: `"state" = 'pending' AND "user_id" IS NOT NULL AND "type" <> 'credentials.verify.v1'`,
 })
 @Index('ix_writeback_commands_pending_deadline', ['deadlineAt'], { where: `"state" = 'pending'` })
 export class WritebackCommandEntity {
@@ -59,6 +60,10 @@ export class WritebackCommandEntity {
 
   @Column({ type: 'varchar', length: 32, nullable: true })
   reason!: PolicyReason | null;
+
+  /** What the bind as the user said, for a credentials.verify.v1 command. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  credential!: CredentialVerdict | null;
 
   @Column({ name: 'agent_id', type: 'uuid', nullable: true })
   agentId!: string | null;

@@ -14,10 +14,17 @@ import { sealSecret, signMessage, type SealRecipient } from '@sspr/crypto';
 import { AgentKeyring } from '../agents/agent-keyring.service';
 import { CloudConfig } from '../config/cloud-config';
 import { DomainError, ErrorCode, WritebackOutcomeError } from '../common/domain-error';
+import { OUTCOME_HTTP_STATUS } from '../common/http-status';
 import { MetricsService } from '../metrics/metrics.service';
 import { TenantKeysService } from '../tenants/tenant-keys.service';
 import { CommandsRepository, type NewCommand } from './commands.repository';
-import type { ConnectionTestView, PasswordResetDto, PasswordResetView, UnlockView } from './dto/password-reset.dto';
+import type {
+  ConnectionTestView,
+  PasswordChangeView,
+  PasswordResetDto,
+  PasswordResetView,
+  UnlockView,
+} from './dto/password-reset.dto';
 import { OutboxRelay } from './outbox-relay.service';
 import { generateTemporaryPassword } from './temporary-password';
 import { verdictText, type Verdict } from './verdict';
@@ -33,7 +40,12 @@ const PREVIOUS_RECORD_WAIT_MS = 200;
 const IN_FLIGHT_ATTEMPTS = 5;
 const IN_FLIGHT_RETRY_MS = 10;
 
-type CommandMessageType = MessageType.PasswordReset | MessageType.AccountUnlock | MessageType.ConnectionTest;
+type CommandMessageType =
+  | MessageType.PasswordReset
+  | MessageType.PasswordChange
+  | MessageType.AccountUnlock
+  | MessageType.CredentialsVerify
+  | MessageType.ConnectionTest;
 
 interface WritebackTarget {
   userId: string;
@@ -112,6 +124,60 @@ export class WritebackService {
     return view;
   }
 
+  /**
+   * Pass-through sign-in: the agent binds as the user with this password and answers with the bind's
+   * verdict (`verdict.credential`, when `verdict.outcome` is applied). Writes nothing, so it is not held
+   * back by (and does not hold back) a write in flight for the same user.
+   */
+  async verifyCredentials(tenantId: string, userId: string, password: Secret): Promise<Verdict> {
+    const commandId = randomUUID();
+    const sealing = this.recipients(tenantId).then((recipients) => sealSecret(password, recipients, commandId));
+    void sealing.catch(() => undefined);
+    const target = await this.writebackTarget(tenantId, userId, 'Signing in with an on-premises password');
+    const secret = await sealing;
+    const { verdict } = await this.issue({
+      tenantId,
+      userId,
+      commandId,
+      type: MessageType.CredentialsVerify,
+      payload: { userId, target: this.directoryTarget(target), secret },
+    });
+    return verdict;
+  }
+
+  /**
+   * A user change (the user knows the current password): the directory checks the current one and
+   * applies its own policy, history and minimum age included. Both passwords travel sealed.
+   */
+  async changePassword(
+    tenantId: string,
+    userId: string,
+    current: Secret,
+    replacement: Secret,
+  ): Promise<PasswordChangeView> {
+    const commandId = randomUUID();
+    const sealing = this.recipients(tenantId).then(async (recipients) => ({
+      currentSecret: await sealSecret(current, recipients, commandId),
+      newSecret: await sealSecret(replacement, recipients, commandId),
+    }));
+    void sealing.catch(() => undefined);
+    const target = await this.writebackTarget(tenantId, userId);
+    const { currentSecret, newSecret } = await sealing;
+    const { verdict } = await this.issue({
+      tenantId,
+      userId,
+      commandId,
+      type: MessageType.PasswordChange,
+      payload: { userId, target: this.directoryTarget(target), currentSecret, newSecret },
+    });
+    const view: PasswordChangeView = { commandId, ...this.describe(verdict) };
+    if (verdict.outcome !== ResultCode.Applied) {
+      const status = OUTCOME_HTTP_STATUS[verdict.outcome];
+      throw new WritebackOutcomeError(verdict.outcome, { statusCode: status, code: verdict.outcome, ...view });
+    }
+    return view;
+  }
+
   /** A signed no-op through the whole path (outbox → broker → agent → result). */
   async testConnection(tenantId: string): Promise<ConnectionTestView> {
     await this.recipients(tenantId);
@@ -159,12 +225,16 @@ export class WritebackService {
   }
 
   /** The user and their tenant in one read; refuses what writeback cannot do, with a clear error. */
-  private async writebackTarget(tenantId: string, userId: string): Promise<WritebackTarget> {
+  private async writebackTarget(
+    tenantId: string,
+    userId: string,
+    feature = 'Password writeback',
+  ): Promise<WritebackTarget> {
     const row = await this.targets.find(tenantId, userId);
     if (!row) throw new DomainError(ErrorCode.UserNotFound);
     if (row.source !== 'synced' || !row.dn) throw new DomainError(ErrorCode.NotSynced);
     if (row.licence !== 'premium')
-      throw new DomainError(ErrorCode.NotLicensed, 'Password writeback needs the premium licence.');
+      throw new DomainError(ErrorCode.NotLicensed, `${feature} needs the premium licence.`);
     if (!row.writebackEnabled) throw new DomainError(ErrorCode.WritebackDisabled);
     return { userId, dn: row.dn, immutableId: row.immutableId };
   }
@@ -194,7 +264,9 @@ export class WritebackService {
       body,
     };
 
-    const wait = this.waiters.wait(spec.commandId, spec.tenantId, spec.userId, spec.type, deadlineAt);
+    // A credentials check is outside the per-user order (it writes nothing): its waiter holds no user.
+    const orderedUser = spec.type === MessageType.CredentialsVerify ? null : spec.userId;
+    const wait = this.waiters.wait(spec.commandId, spec.tenantId, orderedUser, spec.type, deadlineAt);
     const command = {
       id: spec.commandId,
       tenantId: spec.tenantId,

@@ -8,8 +8,10 @@ import {
   parseMessage,
   REPLY_ROUTING,
   ResultCode,
+  type CredentialVerdict,
   type Message,
   type PolicyReason,
+  type SealedSecret,
 } from '@sspr/contracts';
 import {
   generateEncryptionKeyPair,
@@ -24,15 +26,21 @@ import {
 } from '@sspr/crypto';
 import type { TenantFixture } from './cloud-under-test';
 
-/** A command as the peer received it, with the password it could open (if any). */
+/** A command as the peer received it, with the passwords it could open (if any). */
 export interface ReceivedCommand {
   message: Message;
+  /** The password of a reset or a credentials check. */
   password?: string;
+  /** The two passwords of a user change. */
+  currentPassword?: string;
+  newPassword?: string;
 }
 
 export interface Reply {
   code: ResultCode;
   reason?: PolicyReason;
+  /** The bind's verdict, for a credentials check. */
+  credential?: CredentialVerdict;
 }
 
 /** What the peer answers to a command; undefined: it stays silent (and acks nothing back). */
@@ -138,14 +146,22 @@ export class ScriptedAgent {
     );
     const message = parseMessage(body, COMMAND_TYPES);
     const command: ReceivedCommand = { message };
-    if (message.type === MessageType.PasswordReset) {
-      const payload = message.payload as Message<MessageType.PasswordReset>['payload'];
-      const secret = await openSecret(
-        payload.secret,
-        { kid: this.keys.agentId, privateKey: privateKeyFromJwk(this.encryption.privateJwk) },
-        message.id,
-      );
-      command.password = secret.reveal();
+    const open = async (sealed: SealedSecret) =>
+      (
+        await openSecret(
+          sealed,
+          { kid: this.keys.agentId, privateKey: privateKeyFromJwk(this.encryption.privateJwk) },
+          message.id,
+        )
+      ).reveal();
+    if (message.type === MessageType.PasswordReset || message.type === MessageType.CredentialsVerify) {
+      const payload = message.payload as Message<MessageType.PasswordReset | MessageType.CredentialsVerify>['payload'];
+      command.password = await open(payload.secret);
+    }
+    if (message.type === MessageType.PasswordChange) {
+      const payload = message.payload as Message<MessageType.PasswordChange>['payload'];
+      command.currentPassword = await open(payload.currentSecret);
+      command.newPassword = await open(payload.newSecret);
     }
     this.received.push(command);
     const reply = this.behaviour(command);
@@ -173,6 +189,7 @@ export class ScriptedAgent {
         agentId: this.keys.agentId,
         code: reply.code,
         ...(reply.reason ? { reason: reply.reason } : {}),
+        ...(reply.credential ? { credential: reply.credential } : {}),
         durationMs: 1,
         completedAt: now.toISOString(),
       },

@@ -38,6 +38,18 @@ describe('CreateUserDto', () => {
     await expect(errorsOf({ ...base, source: 'cloud' })).resolves.toEqual([]);
   });
 
+  it('accepts a cloud-only user with an initial password to change at the first sign-in', async () => {
+    await expect(
+      errorsOf({ ...base, source: 'cloud', password: 'Initial-Pass-1', mustChangeAtNextSignIn: true }),
+    ).resolves.toEqual([]);
+  });
+
+  it('refuses an initial password that is not a string, without quoting it', async () => {
+    await expect(errorsOf({ ...base, source: 'cloud', password: 12345678 })).resolves.toEqual([
+      'password must be a string of 1 to 1024 characters',
+    ]);
+  });
+
   it('refuses a user principal name without a domain', async () => {
     await expect(errorsOf({ ...base, userPrincipalName: 'ada', source: 'cloud' })).resolves.toEqual([
       'userPrincipalName must look like name@domain',

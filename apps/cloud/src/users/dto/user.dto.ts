@@ -1,4 +1,6 @@
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import type { Secret } from '@sspr/contracts';
+import { SecretField } from '../../auth/dto/secret-field';
 import { USER_SOURCES, type UserEntity, type UserSource } from '../user.entity';
 
 export class CreateUserDto {
@@ -28,6 +30,16 @@ export class CreateUserDto {
   @IsNotEmpty()
   @MaxLength(64)
   onPremImmutableId?: string;
+
+  /** A cloud-only user's first password (the cloud's rules apply); a synced user's lives in the directory. */
+  @ValidateIf((o: CreateUserDto) => o.password !== undefined)
+  @SecretField()
+  password?: Secret;
+
+  /** A cloud-only user must change the initial password at the first sign-in. */
+  @IsOptional()
+  @IsBoolean()
+  mustChangeAtNextSignIn?: boolean;
 }
 
 export interface UserView {

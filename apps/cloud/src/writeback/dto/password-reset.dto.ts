@@ -59,12 +59,22 @@ export class PasswordResetDto {
 
 export interface PasswordResetView {
   resetId: string;
-  commandId: string;
+  /** The writeback command (a synced user); absent for a cloud-only user, whose hash the cloud sets itself. */
+  commandId?: string;
   outcome: ResultCode;
   reason?: PolicyReason;
   message: string;
   /** Only for a generated password, and only once it was applied. */
   temporaryPassword?: string;
+}
+
+/** The answer to a user's password change; a failure carries the same fields with `statusCode` and `code`. */
+export interface PasswordChangeView {
+  /** The writeback command (a synced user); absent for a cloud-only user. */
+  commandId?: string;
+  outcome: ResultCode;
+  reason?: PolicyReason;
+  message: string;
 }
 
 export interface UnlockView {

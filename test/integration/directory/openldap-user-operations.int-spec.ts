@@ -206,13 +206,8 @@ describe('OpenLDAP user change and pass-through verify (real slapd)', () => {
       try {
         const report = await wrong.checkHealth();
         expect(report.reachable).toBe(false);
-        expect(report.checks).toEqual([
-          expect.objectContaining({
-            name: 'bind_account',
-            status: 'fail',
-            detail: expect.stringMatching(/refused the service account/),
-          }),
-        ]);
+        expect(report.checks.map((c) => [c.name, c.status])).toEqual([['bind_account', 'fail']]);
+        expect(report.checks[0]?.detail).toMatch(/refused the service account/);
       } finally {
         await wrong.close();
       }

@@ -13,3 +13,4 @@ export * from './forge';
 export * from './ldap-check';
 export * from './processes';
 export * from './stack';
+export * from './directory-under-test';

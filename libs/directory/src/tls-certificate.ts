@@ -17,7 +17,7 @@ export interface TlsCertificateReport {
 }
 
 export interface TlsProbeOptions {
-  /** ldaps://host:port, or ldap://host:port with startTls. */
+  /** ldaps://host:port (or ldap://host:port spoken in TLS from the start), or ldap://host:port with startTls. */
   url: string;
   startTls: boolean;
   /** The options the adapter connects with (ca, servername); verification is reported, not enforced, here. */
@@ -41,7 +41,8 @@ async function probeLdaps(url: URL, options: TlsProbeOptions): Promise<TlsCertif
   const socket = tlsConnect({
     ...options.tls,
     host: url.hostname,
-    port: Number(url.port || 636),
+    // An ldap:// URL with TLS options is implicit TLS too (ldapts), on that URL's port.
+    port: Number(url.port || (url.protocol === 'ldaps:' ? 636 : 389)),
     rejectUnauthorized: false,
   });
   try {

@@ -15,14 +15,13 @@ import { AndFilter, Attribute, Change, Client, EqualityFilter, type ClientOption
 import type { DirectoryAdapter, DirectoryHealthReport, DirectoryUser, ResetOptions } from './directory.adapter';
 import { adBindFailure, classifyLdapError, DirectoryError, type LdapOperation } from './directory.error';
 import { isObjectGuidString, objectGuidFromString, objectGuidToString } from './object-guid';
-import { POLICY_HINTS_DEPRECATED_OID, POLICY_HINTS_OID, PolicyHintsControl } from './policy-hints.control';
+import {
+  decidePolicyHints,
+  PolicyHintsControl,
+  type PolicyHintsDecision,
+  type PolicyHintsMode,
+} from './policy-hints.control';
 import { tlsCertificateHealth } from './tls-certificate';
-
-/**
- * What to do when the DC does not offer LDAP_SERVER_POLICY_HINTS, i.e. cannot check an admin reset against the
- * password history (Samba 4.17, Windows before 2008 R2): reset without the history check, or refuse resets.
- */
-export type PolicyHintsMode = 'enforce-if-supported' | 'require';
 
 export interface ActiveDirectoryConfig {
   /**
@@ -122,8 +121,8 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
   readonly #tls: ConnectionOptions;
   readonly #service: SecureConnection;
   #binding?: Promise<void>;
-  /** The policy-hints control the DC lists, read from the rootDSE at each service bind; null: none. */
-  #policyHintsOid?: string | null;
+  /** From the rootDSE's supportedControl, read at each service bind. */
+  #policyHints?: PolicyHintsDecision;
   #closed = false;
 
   constructor(config: ActiveDirectoryConfig) {
@@ -187,7 +186,7 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
   async resetPassword(user: DirectoryUser, password: Secret, options: ResetOptions): Promise<void> {
     this.#assertChangeable(user);
     const client = await this.#serviceClient();
-    const control = this.#policyHintsControl();
+    const control = this.#policyHintsControl(this.#policyHints);
     const value = unicodePwd(password);
     // One modify: the password, "must change" and the unlock apply together or not at all. An admin reset does
     // not unlock an AD account by itself.
@@ -330,9 +329,9 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
     }
     checks.push({ name: HealthCheckName.BindAccount, status: HealthCheckStatus.Pass });
     if (certificate) checks.push(certificate);
-    const resetHistory = this.#resetHistory();
-    checks.push(this.#capabilitiesCheck(resetHistory));
-    return { reachable: true, latencyMs, checks, resetHistory };
+    const policyHints = this.#policyHints;
+    if (policyHints) checks.push(this.#capabilitiesCheck(policyHints));
+    return { reachable: true, latencyMs, checks, resetHistory: policyHints?.resetHistory };
   }
 
   async close(): Promise<void> {
@@ -380,18 +379,16 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
       const { searchEntries } = await client.search('', { scope: 'base', attributes: ['supportedControl'] });
       const value = searchEntries[0]?.supportedControl;
       const listed = (Array.isArray(value) ? value : [value]).map(String);
-      this.#policyHintsOid =
-        [POLICY_HINTS_OID, POLICY_HINTS_DEPRECATED_OID].find((oid) => listed.includes(oid)) ?? null;
+      this.#policyHints = decidePolicyHints(listed, this.#config.policyHints ?? 'enforce-if-supported');
     } catch (err) {
       throw classifyLdapError(err, { operation: 'search' });
     }
   }
 
-  /** The control to send with an admin reset, or undefined; throws when the configuration requires one and there is none. */
-  #policyHintsControl(): PolicyHintsControl | undefined {
-    const oid = this.#policyHintsOid;
-    if (oid === POLICY_HINTS_OID || oid === POLICY_HINTS_DEPRECATED_OID) return new PolicyHintsControl(oid);
-    if (this.#config.policyHints === 'require') {
+  /** The control to send with an admin reset, or undefined; throws when resets are refused without one. */
+  #policyHintsControl(decision: PolicyHintsDecision | undefined): PolicyHintsControl | undefined {
+    if (decision?.oid !== undefined) return new PolicyHintsControl(decision.oid);
+    if (decision?.resetHistory === ResetHistoryPolicy.Refused) {
       throw new DirectoryError(
         ResultCode.ConfigurationError,
         'the domain controller does not support password-history enforcement on reset (LDAP_SERVER_POLICY_HINTS), ' +
@@ -401,19 +398,14 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
     return undefined;
   }
 
-  #resetHistory(): ResetHistoryPolicy {
-    if (typeof this.#policyHintsOid === 'string') return ResetHistoryPolicy.Enforced;
-    return this.#config.policyHints === 'require' ? ResetHistoryPolicy.Refused : ResetHistoryPolicy.NotEnforced;
-  }
-
-  #capabilitiesCheck(resetHistory: ResetHistoryPolicy): HealthCheck {
+  #capabilitiesCheck({ oid, resetHistory }: PolicyHintsDecision): HealthCheck {
     const name = HealthCheckName.ServerCapabilities;
     switch (resetHistory) {
       case ResetHistoryPolicy.Enforced:
         return {
           name,
           status: HealthCheckStatus.Pass,
-          detail: `The domain controller offers LDAP_SERVER_POLICY_HINTS (${this.#policyHintsOid}): admin resets are checked against the password history.`,
+          detail: `The domain controller offers LDAP_SERVER_POLICY_HINTS (${oid}): admin resets are checked against the password history.`,
         };
       case ResetHistoryPolicy.NotEnforced:
         return {

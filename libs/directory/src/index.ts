@@ -1,4 +1,4 @@
-export { ActiveDirectoryAdapter, type ActiveDirectoryConfig, type PolicyHintsMode } from './active-directory.adapter';
+export { ActiveDirectoryAdapter, type ActiveDirectoryConfig } from './active-directory.adapter';
 export type {
   DirectoryAdapter,
   DirectoryHealthReport,
@@ -19,7 +19,14 @@ export {
 } from './directory.error';
 export { escapeDnValue, escapeFilterValue } from './ldap-escape';
 export { isObjectGuidString, objectGuidFromString, objectGuidToString } from './object-guid';
-export { POLICY_HINTS_DEPRECATED_OID, POLICY_HINTS_OID, PolicyHintsControl } from './policy-hints.control';
+export {
+  decidePolicyHints,
+  POLICY_HINTS_DEPRECATED_OID,
+  POLICY_HINTS_OID,
+  PolicyHintsControl,
+  type PolicyHintsDecision,
+  type PolicyHintsMode,
+} from './policy-hints.control';
 export {
   CERTIFICATE_WARNING_DAYS,
   probeTlsCertificate,

@@ -1,5 +1,11 @@
+import { ResetHistoryPolicy } from '@sspr/contracts';
 import { BerWriter } from 'ldapts';
-import { POLICY_HINTS_DEPRECATED_OID, POLICY_HINTS_OID, PolicyHintsControl } from './policy-hints.control';
+import {
+  decidePolicyHints,
+  POLICY_HINTS_DEPRECATED_OID,
+  POLICY_HINTS_OID,
+  PolicyHintsControl,
+} from './policy-hints.control';
 
 function encoded(control: PolicyHintsControl): string {
   const writer = new BerWriter();
@@ -26,5 +32,34 @@ describe('PolicyHintsControl', () => {
 
   it('is always critical', () => {
     expect(new PolicyHintsControl().critical).toBe(true);
+  });
+});
+
+describe('decidePolicyHints', () => {
+  const OTHERS = ['1.2.840.113556.1.4.319', '1.2.840.113556.1.4.801'];
+
+  it.each(['enforce-if-supported', 'require'] as const)(
+    'sends the current control when the DC lists it, whatever the mode (%s)',
+    (mode) => {
+      expect(decidePolicyHints([...OTHERS, POLICY_HINTS_DEPRECATED_OID, POLICY_HINTS_OID], mode)).toEqual({
+        oid: POLICY_HINTS_OID,
+        resetHistory: ResetHistoryPolicy.Enforced,
+      });
+    },
+  );
+
+  it('falls back to the deprecated control when only that one is listed', () => {
+    expect(decidePolicyHints([...OTHERS, POLICY_HINTS_DEPRECATED_OID], 'enforce-if-supported')).toEqual({
+      oid: POLICY_HINTS_DEPRECATED_OID,
+      resetHistory: ResetHistoryPolicy.Enforced,
+    });
+  });
+
+  it('resets without the history check when neither is listed and the mode is enforce-if-supported', () => {
+    expect(decidePolicyHints(OTHERS, 'enforce-if-supported')).toEqual({ resetHistory: ResetHistoryPolicy.NotEnforced });
+  });
+
+  it('refuses resets when neither is listed and the mode is require', () => {
+    expect(decidePolicyHints(OTHERS, 'require')).toEqual({ resetHistory: ResetHistoryPolicy.Refused });
   });
 });

@@ -1,3 +1,4 @@
+import { ResetHistoryPolicy } from '@sspr/contracts';
 import { Ber, BerWriter, Control } from 'ldapts';
 
 /** LDAP_SERVER_POLICY_HINTS_OID (Windows Server 2012 R2 and later). */
@@ -22,4 +23,26 @@ export class PolicyHintsControl extends Control {
     value.endSequence();
     writer.writeBuffer(value.buffer, Ber.OctetString);
   }
+}
+
+/**
+ * What to do when the DC does not offer LDAP_SERVER_POLICY_HINTS, i.e. cannot check an admin reset against the
+ * password history (Samba 4.17, Windows before 2008 R2): reset without the history check, or refuse resets.
+ */
+export type PolicyHintsMode = 'enforce-if-supported' | 'require';
+
+export interface PolicyHintsDecision {
+  /** The control to send (critical) with every admin reset; undefined: none. */
+  oid?: typeof POLICY_HINTS_OID | typeof POLICY_HINTS_DEPRECATED_OID;
+  /** Refused: admin resets are refused with a ConfigurationError. */
+  resetHistory: ResetHistoryPolicy;
+}
+
+/** From the rootDSE's supportedControl: the current OID first, then the deprecated one, else the configuration decides. */
+export function decidePolicyHints(supportedControls: readonly string[], mode: PolicyHintsMode): PolicyHintsDecision {
+  const oid = ([POLICY_HINTS_OID, POLICY_HINTS_DEPRECATED_OID] as const).find((listed) =>
+    supportedControls.includes(listed),
+  );
+  if (oid !== undefined) return { oid, resetHistory: ResetHistoryPolicy.Enforced };
+  return { resetHistory: mode === 'require' ? ResetHistoryPolicy.Refused : ResetHistoryPolicy.NotEnforced };
 }

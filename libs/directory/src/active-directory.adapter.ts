@@ -1,4 +1,3 @@
-import { connect as netConnect, type Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import {
   CredentialVerdict,
@@ -11,7 +10,7 @@ import {
   type HealthCheck,
   type Secret,
 } from '@sspr/contracts';
-import { AndFilter, Attribute, Change, Client, EqualityFilter, type ClientOptions, type Entry } from 'ldapts';
+import { AndFilter, Attribute, Change, EqualityFilter, type Client, type Entry } from 'ldapts';
 import type { DirectoryAdapter, DirectoryHealthReport, DirectoryUser, ResetOptions } from './directory.adapter';
 import { adBindFailure, classifyLdapError, DirectoryError, type LdapOperation } from './directory.error';
 import { isObjectGuidString, objectGuidFromString, objectGuidToString } from './object-guid';
@@ -21,6 +20,7 @@ import {
   type PolicyHintsDecision,
   type PolicyHintsMode,
 } from './policy-hints.control';
+import { SecureConnection } from './secure-connection';
 import { tlsCertificateHealth } from './tls-certificate';
 
 export interface ActiveDirectoryConfig {
@@ -459,52 +459,5 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
         'the account is protected and the configuration does not allow changing it',
       );
     }
-  }
-}
-
-/**
- * An ldapts client whose transport is TLS before anything is sent: ldaps://, or ldap:// upgraded with StartTLS in
- * open(). ldapts reconnects on its own when a connection drops, in clear for an ldap:// URL; here a plain socket
- * is opened only inside open(), so a dropped StartTLS connection fails (unreachable, retried by a fresh open())
- * instead of carrying the next bind or password in clear.
- */
-class SecureConnection {
-  readonly client: Client;
-  #plainAllowed = false;
-
-  constructor(
-    url: string,
-    private readonly startTls: boolean,
-    private readonly tls: ConnectionOptions,
-    timeoutMs: number,
-  ) {
-    const options: ClientOptions = { url, timeout: timeoutMs, connectTimeout: timeoutMs };
-    if (startTls) options.createConnection = this.#plainSocket.bind(this) as ClientOptions['createConnection'];
-    else options.tlsOptions = tls;
-    this.client = new Client(options);
-  }
-
-  /** Connects (StartTLS: a new connection, upgraded before it is used). LDAPS connects on first use. */
-  async open(): Promise<void> {
-    if (!this.startTls) return;
-    await this.client.unbind(); // a connection left unbound by a failed bind is closed, not upgraded twice
-    this.#plainAllowed = true;
-    try {
-      await this.client.startTLS({ ...this.tls });
-    } finally {
-      this.#plainAllowed = false;
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.client.unbind().catch(() => undefined); // nothing depends on a clean goodbye
-  }
-
-  #plainSocket(port: number, host: string): Socket {
-    if (!this.#plainAllowed) {
-      throw new DirectoryError(ResultCode.DirectoryUnreachable, 'the encrypted directory connection was lost');
-    }
-    this.#plainAllowed = false;
-    return netConnect(port, host);
   }
 }

@@ -663,31 +663,43 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
 
 describe('ActiveDirectoryAdapter when the DC goes away', () => {
   let dc: SambaHandle;
-  let adapter: ActiveDirectoryAdapter;
 
   beforeAll(async () => {
     dc = await startSamba();
-    adapter = new ActiveDirectoryAdapter(configFor(dc, { timeoutMs: 1000 }));
   });
 
   afterAll(async () => {
-    await adapter?.close();
     await dc?.destroy();
   });
 
-  it('reports the DC unreachable, in plain words, when it is stopped, and works again once it is back', async () => {
-    const user = dc.users[0]!;
-    await adapter.ping();
-    await dc.stop();
+  it.each([
+    ['ldaps://', 0, false],
+    ['StartTLS', 1, true],
+  ])(
+    'reports the DC unreachable, in plain words, when it is stopped, and works again once it is back (%s)',
+    async (_, userIndex, startTls) => {
+      const user = dc.users[userIndex]!;
+      const transport = startTls ? { url: dc.startTlsUrl, startTls } : {};
+      await withAdapter(configFor(dc, { timeoutMs: 1000, ...transport }), async (adapter) => {
+        await adapter.ping();
+        await dc.stop();
 
-    const health = await adapter.checkHealth().finally(() => dc.start());
+        const health = await adapter.checkHealth().finally(() => dc.start());
 
-    expect(health.reachable).toBe(false);
-    expect(health.error?.code).toBe(ResultCode.DirectoryUnreachable);
-    expect(check(health.checks, HealthCheckName.BindAccount)?.detail).toMatch(/could not be reached|connection failed/);
-    await adapter.resetPassword(await adapter.findUser({ dn: user.dn }), new Secret('After-Restart-2026'), NO_CHANGE);
-    await expect(binds(dc, user.dn, 'After-Restart-2026')).resolves.toBe(true);
-  });
+        expect(health.reachable).toBe(false);
+        expect(health.error?.code).toBe(ResultCode.DirectoryUnreachable);
+        expect(check(health.checks, HealthCheckName.BindAccount)?.detail).toMatch(
+          /could not be reached|connection failed/,
+        );
+        await adapter.resetPassword(
+          await adapter.findUser({ dn: user.dn }),
+          new Secret('After-Restart-2026'),
+          NO_CHANGE,
+        );
+      });
+      await expect(binds(dc, user.dn, 'After-Restart-2026')).resolves.toBe(true);
+    },
+  );
 });
 
 describe('ActiveDirectoryAdapter and the DC certificate’s expiry', () => {

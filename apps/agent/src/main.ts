@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AgentModule } from './agent.module';
+import { createDirectory } from './directory.factory';
 import { loadAgentConfig, RegisterEnv } from './config/agent.config';
 import { ConfigError, loadEnv } from './config/env';
 import { IdentityError, loadIdentity, register } from './identity/agent-identity';
@@ -17,7 +18,11 @@ Configuration comes from the environment (see README: Agent configuration).`;
 async function run(): Promise<void> {
   const config = loadAgentConfig();
   const identity = await loadIdentity(config.stateDir);
-  const app = await NestFactory.createApplicationContext(AgentModule.forRoot(config, identity), { bufferLogs: true });
+  // Built before the application: a setting the adapter refuses stops the agent here, with its reason.
+  const directory = createDirectory(config);
+  const app = await NestFactory.createApplicationContext(AgentModule.forRoot(config, identity, directory), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.init();

@@ -1,5 +1,7 @@
-import { Attribute, Change, Client } from 'ldapts';
+import { Attribute, Change, Client, InvalidCredentialsError } from 'ldapts';
+import { objectGuidToString } from '@sspr/directory';
 import { canBind } from './ldap-check';
+import type { AdSeedUser, SambaHandle } from './samba';
 import type { SlapdHandle } from './slapd';
 import type { DirectoryEndpoint } from './stack';
 
@@ -92,5 +94,75 @@ export function openLdapUnderTest(slapd: SlapdHandle): DirectoryUnderTest {
     stop: () => slapd.stop(),
     start: () => slapd.start(),
     destroy: () => slapd.destroy(),
+  };
+}
+
+/** The agent's default AD user filter; the system accounts it also selects are excluded by the sync source. */
+const AD_PEOPLE_FILTER = '(&(objectCategory=person)(objectClass=user)(!(isCriticalSystemObject=TRUE)))';
+
+/** A bind over LDAPS trusting the test CA: the user's truth on the DC. */
+async function canBindAd(samba: SambaHandle, dn: string, password: string): Promise<boolean> {
+  const client = new Client({
+    url: samba.url,
+    timeout: 5000,
+    connectTimeout: 5000,
+    tlsOptions: { ca: samba.caPem, servername: samba.servername, minVersion: 'TLSv1.2' },
+  });
+  try {
+    await client.bind(dn, password);
+    return true;
+  } catch (err) {
+    if (err instanceof InvalidCredentialsError) return false;
+    throw err;
+  } finally {
+    await client.unbind();
+  }
+}
+
+export function sambaUnderTest(samba: SambaHandle): DirectoryUnderTest {
+  const person = (u: AdSeedUser): DirectoryPerson => ({
+    dn: u.dn,
+    userPrincipalName: u.userPrincipalName,
+    password: u.password,
+    immutableId: u.immutableId,
+  });
+  return {
+    kind: 'active_directory',
+    endpoint: {
+      url: samba.url,
+      baseDn: samba.baseDn,
+      serviceDn: samba.serviceDn,
+      servicePassword: samba.servicePassword,
+      kind: 'active_directory',
+      caFile: samba.caFile,
+      servername: samba.servername,
+    },
+    people: samba.users.map(person),
+    syncedAnchors: () =>
+      samba.asAdministrator(async (c) => {
+        const { searchEntries } = await c.search(samba.baseDn, {
+          scope: 'sub',
+          filter: AD_PEOPLE_FILTER,
+          attributes: ['objectGUID'],
+          explicitBufferAttributes: ['objectGUID'],
+        });
+        return new Set(searchEntries.map((e) => objectGuidToString(e['objectGUID'] as Buffer)));
+      }),
+    canBind: (dn, password) => canBindAd(samba, dn, password),
+    lockOut: async (p) => {
+      for (let i = 0; i < 5; i++) await canBindAd(samba, p.dn, WRONG_PASSWORD);
+    },
+    setMobile: (dn, mobile) =>
+      samba.asAdministrator((c) =>
+        c.modify(
+          dn,
+          new Change({ operation: 'replace', modification: new Attribute({ type: 'mobile', values: [mobile] }) }),
+        ),
+      ),
+    addPerson: async (name) => person(await samba.addUser(name)),
+    deletePerson: (dn) => samba.asAdministrator((c) => c.del(dn)),
+    stop: () => samba.stop(),
+    start: () => samba.start(),
+    destroy: () => samba.destroy(),
   };
 }

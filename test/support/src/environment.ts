@@ -4,6 +4,13 @@ import { join } from 'node:path';
 import { CloudApi } from './cloud-api';
 import { createTestDatabase } from './postgres';
 import { createTestVhost } from './rabbitmq';
+import {
+  openLdapUnderTest,
+  sambaUnderTest,
+  type DirectoryPerson,
+  type DirectoryUnderTest,
+} from './directory-under-test';
+import { startSamba } from './samba';
 import { startSlapd, type SlapdHandle } from './slapd';
 import { Stack, type SyncedUser } from './stack';
 import { freePort } from './free-port';
@@ -80,6 +87,65 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       workDir,
       teardown,
     };
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+}
+
+export interface DirectoryEnvironment {
+  directory: DirectoryUnderTest;
+  stack: Stack;
+  admin: CloudApi;
+  tenantId: string;
+  agent: NodeProcess;
+  /** The directory's people imported as synced users (none when `imported: 0`: sync brings them). */
+  people: (DirectoryPerson & { id: string })[];
+  teardown(): Promise<void>;
+}
+
+export interface DirectoryEnvironmentOptions extends EnvironmentOptions {
+  kind: 'openldap' | 'active_directory';
+}
+
+/**
+ * Like startEnvironment, for either directory: slapd or a Samba AD DC started by the harness, the cloud and
+ * one agent configured for it, a tenant with `users` of the directory's people imported through the admin API.
+ */
+export async function startDirectoryEnvironment(options: DirectoryEnvironmentOptions): Promise<DirectoryEnvironment> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const teardown = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    const workDir = mkdtempSync(join(tmpdir(), `sspr-e2e-${options.kind}-`));
+    const directory =
+      options.kind === 'openldap' ? openLdapUnderTest(await startSlapd()) : sambaUnderTest(await startSamba());
+    cleanups.push(() => directory.destroy());
+    const database = await createTestDatabase();
+    cleanups.push(() => database.drop());
+    const vhost = await createTestVhost();
+    cleanups.push(() => vhost.delete());
+    const stack = new Stack({
+      databaseUrl: database.url,
+      amqpUrl: vhost.url,
+      directory: directory.endpoint,
+      workDir,
+      cloudPort: await freePort(),
+      deadlineMs: options.deadlineMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      logLevel: options.logLevel,
+      agentEnv: options.agentEnv,
+    });
+    cleanups.push(() => stack.stop());
+    await stack.startCloud();
+    const imported = directory.people.slice(0, options.users ?? directory.people.length);
+    const { tenantId, admin, agent, users } = await stack.provisionTenant(
+      `e2e-${options.kind}-${Date.now()}`,
+      imported,
+    );
+    const people = imported.map((p, i) => ({ ...p, id: users[i]!.id }));
+    return { directory, stack, admin, tenantId, agent, people, teardown };
   } catch (err) {
     await teardown();
     throw err;

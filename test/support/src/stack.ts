@@ -3,17 +3,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudApi } from './cloud-api';
 import { NodeProcess } from './processes';
+import type { DirectoryPerson } from './directory-under-test';
 import type { SeedUser } from './slapd';
 import { waitFor } from './wait-for';
 
 /** A directory user imported into a tenant as a synced user. */
 export type SyncedUser = SeedUser & { id: string };
 
-export interface ProvisionedTenant {
+export interface ProvisionedTenant<U = SeedUser> {
   tenantId: string;
   adminToken: string;
   admin: CloudApi;
-  users: SyncedUser[];
+  users: (U & { id: string })[];
   /** The tenant's registered agent, started and reporting up and running. */
   agent: NodeProcess;
 }
@@ -137,14 +138,19 @@ export class Stack {
    * A tenant ready for writeback: created, the directory's users imported as synced users, one agent
    * registered and started, and the status up and running.
    */
-  async provisionTenant(name: string, directoryUsers: SeedUser[], timeoutMs = 30_000): Promise<ProvisionedTenant> {
+  async provisionTenant<U extends SeedUser | DirectoryPerson>(
+    name: string,
+    directoryUsers: U[],
+    timeoutMs = 30_000,
+  ): Promise<ProvisionedTenant<U>> {
     const { tenant, adminToken } = await this.operator.createTenant(name);
     const admin = this.operator.as(adminToken);
-    const users: SyncedUser[] = [];
+    const users: (U & { id: string })[] = [];
     for (const u of directoryUsers) {
+      const userPrincipalName = 'uid' in u ? `${u.uid}@example.test` : u.userPrincipalName;
       const { id } = await admin.createSyncedUser(tenant.id, {
-        userPrincipalName: `${u.uid}@example.test`,
-        displayName: u.uid,
+        userPrincipalName,
+        displayName: userPrincipalName.split('@')[0]!,
         dn: u.dn,
         immutableId: u.immutableId,
       });

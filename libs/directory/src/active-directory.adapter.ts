@@ -327,7 +327,7 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
       if (certificate) checks.push(certificate);
       return { reachable: false, error, checks };
     }
-    checks.push({ name: HealthCheckName.BindAccount, status: HealthCheckStatus.Pass });
+    checks.push(await this.#serviceAccountCheck());
     if (certificate) checks.push(certificate);
     const policyHints = this.#policyHints;
     if (policyHints) checks.push(this.#capabilitiesCheck(policyHints));
@@ -337,6 +337,28 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#service.close();
+  }
+
+  /**
+   * bind_account, on a connection of its own: a DC keeps serving a connection bound before the account was
+   * disabled or its password changed, so only a fresh bind tells whether the agent could bind again.
+   */
+  async #serviceAccountCheck(): Promise<HealthCheck> {
+    const connection = this.#connection();
+    try {
+      await connection.open();
+      await connection.client.bind(this.#config.bindDn, this.#config.bindPassword.reveal());
+      return { name: HealthCheckName.BindAccount, status: HealthCheckStatus.Pass };
+    } catch (err) {
+      const error = classifyLdapError(err, { operation: 'service-bind' });
+      return {
+        name: HealthCheckName.BindAccount,
+        status: HealthCheckStatus.Fail,
+        detail: `The service account can no longer sign in to the directory: ${error.detail}.`,
+      };
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
   }
 
   #timeoutMs(): number {

@@ -269,7 +269,7 @@ export class OpenLdapAdapter implements DirectoryAdapter {
       if (certificate) checks.push(certificate);
       return { reachable: false, error, checks };
     }
-    checks.push({ name: HealthCheckName.BindAccount, status: HealthCheckStatus.Pass });
+    checks.push(await this.#serviceAccountCheck());
     if (certificate) checks.push(certificate);
     try {
       await this.ping();
@@ -381,6 +381,24 @@ export class OpenLdapAdapter implements DirectoryAdapter {
       attributes: ['1.1'],
     });
     return searchEntries.length > 0;
+  }
+
+  /** bind_account on a connection of its own: the shared one stays bound even after the account is revoked. */
+  async #serviceAccountCheck(): Promise<HealthCheck> {
+    const client = new Client(this.#clientOptions());
+    try {
+      await client.bind(this.#config.bindDn, this.#config.bindPassword.reveal());
+      return { name: HealthCheckName.BindAccount, status: HealthCheckStatus.Pass };
+    } catch (err) {
+      const error = classifyLdapError(err, { operation: 'service-bind' });
+      return {
+        name: HealthCheckName.BindAccount,
+        status: HealthCheckStatus.Fail,
+        detail: `The service account can no longer sign in to the directory: ${error.detail}.`,
+      };
+    } finally {
+      await client.unbind().catch(() => undefined);
+    }
   }
 
   /** A bind as the user that failed, as the verdict of a user change. */

@@ -53,6 +53,7 @@ describe('on-premises integration status, test connection and metrics (real Post
       writebackEnabled: true,
       message: notConfiguredText,
       reasons: [],
+      warnings: [],
       agents: [],
     });
     expect(running.agents).toEqual([

@@ -106,6 +106,8 @@ export interface DirectoryEnvironment {
 
 export interface DirectoryEnvironmentOptions extends EnvironmentOptions {
   kind: 'openldap' | 'active_directory';
+  /** A directory the caller started (of `kind`); the environment tears it down with the rest. */
+  directory?: DirectoryUnderTest;
 }
 
 /**
@@ -120,7 +122,8 @@ export async function startDirectoryEnvironment(options: DirectoryEnvironmentOpt
   try {
     const workDir = mkdtempSync(join(tmpdir(), `sspr-e2e-${options.kind}-`));
     const directory =
-      options.kind === 'openldap' ? openLdapUnderTest(await startSlapd()) : sambaUnderTest(await startSamba());
+      options.directory ??
+      (options.kind === 'openldap' ? openLdapUnderTest(await startSlapd()) : sambaUnderTest(await startSamba()));
     cleanups.push(() => directory.destroy());
     const database = await createTestDatabase();
     cleanups.push(() => database.drop());

@@ -79,6 +79,13 @@ export function agentProblems(agent: AgentHealthInput, policy: HealthPolicy): st
   return [...new Set(problems)];
 }
 
+/** Plain-language texts of the checks that warn (they do not degrade the status). */
+export function agentWarnings(agent: AgentHealthInput, policy: HealthPolicy): string[] {
+  return agentChecks(agent, policy)
+    .filter((c) => c.status === HealthCheckStatus.Warn && c.detail !== undefined)
+    .map((c) => c.detail!);
+}
+
 export function agentHealth(agent: AgentHealthInput, now: Date, policy: HealthPolicy): AgentHealth {
   if (agent.revokedAt) return 'revoked';
   if (!isFresh(agent, now, policy.freshnessMs)) return 'not_responding';

@@ -45,6 +45,7 @@ describe('deriveOnPremStatus', () => {
     expect(deriveOnPremStatus([down, anAgent(silent)], now, policy)).toEqual({
       status: 'degraded',
       reasons: ['The agent cannot use the directory: the directory could not be reached.'],
+      warnings: [],
     });
   });
 
@@ -52,14 +53,26 @@ describe('deriveOnPremStatus', () => {
     expect(deriveOnPremStatus([anAgent(certExpired)], now, policy)).toEqual({
       status: 'degraded',
       reasons: ['The directory’s TLS certificate expired 3 days ago.'],
+      warnings: [],
     });
   });
 
-  it('is not degraded by a warning', () => {
+  it('is not degraded by a warning, which it lists', () => {
     const warned = anAgent({
-      healthChecks: [{ name: HealthCheckName.TlsCertificate, status: HealthCheckStatus.Warn, value: 9 }],
+      healthChecks: [
+        {
+          name: HealthCheckName.TlsCertificate,
+          status: HealthCheckStatus.Warn,
+          value: 9,
+          detail: 'The directory’s TLS certificate expires in 9 days.',
+        },
+      ],
     });
-    expect(deriveOnPremStatus([warned], now, policy).status).toBe('up_and_running');
+    expect(deriveOnPremStatus([warned], now, policy)).toEqual({
+      status: 'up_and_running',
+      reasons: [],
+      warnings: ['The directory’s TLS certificate expires in 9 days.'],
+    });
   });
 
   it('is up and running when one fresh agent is healthy', () => {

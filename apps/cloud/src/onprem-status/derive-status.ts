@@ -1,4 +1,11 @@
-import { agentHealth, agentProblems, isFresh, type AgentHealthInput, type HealthPolicy } from '../agents/agent-health';
+import {
+  agentHealth,
+  agentProblems,
+  agentWarnings,
+  isFresh,
+  type AgentHealthInput,
+  type HealthPolicy,
+} from '../agents/agent-health';
 
 /** The tenant's on-premises integration, as the admin page shows it (SPEC §4.5). */
 export type OnPremStatus = 'up_and_running' | 'degraded' | 'not_responding' | 'not_configured';
@@ -16,6 +23,8 @@ export interface DerivedStatus {
   status: OnPremStatus;
   /** Why it is degraded, in plain words (the failing checks of the fresh agents); empty otherwise. */
   reasons: string[];
+  /** What needs attention soon without failing yet (e.g. a certificate near expiry), from the fresh agents. */
+  warnings: string[];
 }
 
 /**
@@ -30,10 +39,12 @@ export function deriveOnPremStatus(
   policy: HealthPolicy,
 ): DerivedStatus {
   const active = agents.filter((a) => a.revokedAt === null);
-  if (active.length === 0) return { status: 'not_configured', reasons: [] };
+  if (active.length === 0) return { status: 'not_configured', reasons: [], warnings: [] };
   const fresh = active.filter((a) => isFresh(a, now, policy.freshnessMs));
-  if (fresh.length === 0) return { status: 'not_responding', reasons: [] };
-  if (fresh.some((a) => agentHealth(a, now, policy) === 'up_and_running'))
-    return { status: 'up_and_running', reasons: [] };
-  return { status: 'degraded', reasons: [...new Set(fresh.flatMap((a) => agentProblems(a, policy)))] };
+  if (fresh.length === 0) return { status: 'not_responding', reasons: [], warnings: [] };
+  const warnings = [...new Set(fresh.flatMap((a) => agentWarnings(a, policy)))];
+  if (fresh.some((a) => agentHealth(a, now, policy) === 'up_and_running')) {
+    return { status: 'up_and_running', reasons: [], warnings };
+  }
+  return { status: 'degraded', reasons: [...new Set(fresh.flatMap((a) => agentProblems(a, policy)))], warnings };
 }

@@ -15,6 +15,8 @@ export interface OnPremStatusView {
   message: string;
   /** Why the status is degraded, in plain words (each failing check of the agents). */
   reasons: string[];
+  /** What needs attention soon (e.g. a certificate near expiry), in plain words. */
+  warnings: string[];
   /** The active agents (revoked ones are listed under /agents). */
   agents: Omit<AgentView, 'registeredAt' | 'revokedAt'>[];
 }
@@ -35,12 +37,13 @@ export class OnPremStatusService {
     if (!tenant) throw new DomainError(ErrorCode.TenantNotFound);
     const now = new Date();
     const policy = this.config.healthPolicy;
-    const { status, reasons } = deriveOnPremStatus(agents, now, policy);
+    const { status, reasons, warnings } = deriveOnPremStatus(agents, now, policy);
     return {
       status,
       writebackEnabled: tenant.writebackEnabled,
       message: ONPREM_STATUS_TEXT[status],
       reasons,
+      warnings,
       agents: agents.map((agent) => {
         const { registeredAt: _r, revokedAt: _v, ...view } = toAgentView(agent, now, policy);
         return view;

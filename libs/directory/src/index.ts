@@ -17,3 +17,4 @@ export {
 export { escapeDnValue, escapeFilterValue } from './ldap-escape';
 export { OpenLdapAdapter, type OpenLdapConfig } from './openldap.adapter';
 export { encodePasswordModifyRequest, PASSWORD_MODIFY_OID } from './password-modify';
+export * from './sync';

@@ -15,6 +15,7 @@ export {
   type LdapOperation,
 } from './directory.error';
 export { escapeDnValue, escapeFilterValue } from './ldap-escape';
+export { isObjectGuidString, objectGuidFromString, objectGuidToString } from './object-guid';
 export { OpenLdapAdapter, type OpenLdapConfig } from './openldap.adapter';
 export { encodePasswordModifyRequest, PASSWORD_MODIFY_OID } from './password-modify';
 export * from './sync';

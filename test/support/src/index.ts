@@ -3,6 +3,7 @@ export * from './env';
 export * from './free-port';
 export * from './postgres';
 export * from './rabbitmq';
+export * from './samba';
 export * from './seed';
 export * from './slapd';
 export * from './wait-for';

@@ -1,4 +1,3 @@
-export { objectGuidToBytes, objectGuidToString } from './guid';
 export { formatGeneralizedTime, parseGeneralizedTime } from './generalized-time';
 export {
   OPENLDAP_DEFAULT_GROUP_FILTER,
@@ -10,3 +9,11 @@ export { FullSyncRequiredError } from './sync-baseline';
 export type { SyncConnectionConfig } from './sync-connection';
 export type { SyncSourceOptions } from './sync-run';
 export { SYNC_LIMITS, type SyncIssue, type SyncObjectType } from './synced-object';
+export {
+  AD_DEFAULT_GROUP_FILTER,
+  AD_DEFAULT_USER_FILTER,
+  ActiveDirectorySyncSource,
+  type ActiveDirectorySyncConfig,
+  type AdDeletionDetection,
+} from './active-directory.sync-source';
+export { SHOW_DELETED_OID, ShowDeletedControl } from './show-deleted.control';

@@ -29,7 +29,10 @@ describe('OpenLdapSyncSource configuration', () => {
     expect(() => make({ baseDn: 'o=example', upnSuffix: 'example.com' })).not.toThrow();
   });
 
-  it('refuses a filter that does not parse', () => {
-    expect(() => make({ baseDn: 'dc=x', groupFilter: 'objectClass=group)(' })).toThrow(DirectoryError);
-  });
+  it.each(['objectClass=group)(', '(&(objectClass=groupOfNames)', '(|(cn=a)(cn=b)))'])(
+    'refuses the filter %j, which ldapts alone would accept or close',
+    (groupFilter) => {
+      expect(() => make({ baseDn: 'dc=x', groupFilter })).toThrow(DirectoryError);
+    },
+  );
 });

@@ -1,26 +1,21 @@
 import { ResultCode } from '@sspr/contracts';
-import {
-  AndFilter,
-  EqualityFilter,
-  FilterParser,
-  GreaterThanEqualsFilter,
-  OrFilter,
-  type Entry,
-  type Filter,
-} from 'ldapts';
+import { EqualityFilter, FilterParser, GreaterThanEqualsFilter, OrFilter, type Entry, type Filter } from 'ldapts';
 import type { DirectorySyncSource, SyncScope, SyncSnapshot } from '../directory.adapter';
 import { DirectoryError } from '../directory.error';
 import { dnsDomainOf, leadingRdnValue } from './dn';
 import { formatGeneralizedTime, parseGeneralizedTime } from './generalized-time';
 import { FullSyncRequiredError, formatWatermark, newRunId, parseWatermark, SyncBaselines } from './sync-baseline';
 import {
-  allStrings,
-  firstString,
-  withSyncConnection,
-  type SyncConnection,
-  type SyncConnectionConfig,
-} from './sync-connection';
-import { goneSince, RunQueue, RunReads, SnapshotBuilder, type ReadObject, type SyncSourceOptions } from './sync-run';
+  readAll,
+  readChanged,
+  listAnchors,
+  readMissed,
+  reconcile,
+  sendAll,
+  type DirectoryDialect,
+} from './directory-reader';
+import { allStrings, firstString, withSyncConnection, type SyncConnectionConfig } from './sync-connection';
+import { RunQueue, SnapshotBuilder, type ReadObject, type SyncSourceOptions } from './sync-run';
 import { buildSyncedGroup, buildSyncedUser } from './synced-object';
 
 export interface OpenLdapSyncConfig extends SyncConnectionConfig, SyncScope, SyncSourceOptions {}
@@ -43,18 +38,33 @@ const USER_ATTRIBUTES = [
   'pwdAccountLockedTime',
 ];
 const GROUP_ATTRIBUTES = [...VERSION_ATTRIBUTES, 'cn', 'member', 'uniqueMember'];
-/** Entries fetched by anchor per search when the listing finds changes the timestamp search did not return. */
-const ANCHOR_CHUNK = 100;
 const EPOCH = new Date(0);
 
 /** uniqueMember is nameAndOptionalUID: a DN, optionally followed by #'0101'B. */
 const OPTIONAL_UID = /#'[01]*'B$/;
 
+/** True when every `(` is closed in order: ldapts' parser closes an unbalanced filter silently. */
+function balanced(text: string): boolean {
+  let depth = 0;
+  // A literal parenthesis in a value is written \28 / \29 (RFC 4515): every raw one is structure.
+  for (const char of text) {
+    if (char === '(') depth++;
+    else if (char === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/** A configured scope filter (RFC 4515) as a Filter object; a ConfigurationError when it does not parse. */
 export function parseScopeFilter(text: string, what: string): Filter {
+  const invalid = new DirectoryError(
+    ResultCode.ConfigurationError,
+    `the sync ${what} filter is not a valid LDAP filter`,
+  );
+  if (!balanced(text)) throw invalid;
   try {
     return FilterParser.parseString(text);
   } catch {
-    throw new DirectoryError(ResultCode.ConfigurationError, `the sync ${what} filter is not a valid LDAP filter`);
+    throw invalid;
   }
 }
 
@@ -78,16 +88,12 @@ export function openLdapUpn(dn: string, uids: string[], suffix: string): string 
  */
 export class OpenLdapSyncSource implements DirectorySyncSource {
   readonly #config: OpenLdapSyncConfig;
-  readonly #userFilter: Filter;
-  readonly #groupFilter: Filter;
-  readonly #upnSuffix: string;
+  readonly #dialect: DirectoryDialect;
   readonly #baselines = new SyncBaselines();
   readonly #queue = new RunQueue();
 
   constructor(config: OpenLdapSyncConfig) {
     this.#config = config;
-    this.#userFilter = parseScopeFilter(config.userFilter ?? OPENLDAP_DEFAULT_USER_FILTER, 'user');
-    this.#groupFilter = parseScopeFilter(config.groupFilter ?? OPENLDAP_DEFAULT_GROUP_FILTER, 'group');
     const suffix = config.upnSuffix ?? dnsDomainOf(config.baseDn);
     if (!suffix) {
       throw new DirectoryError(
@@ -95,7 +101,7 @@ export class OpenLdapSyncSource implements DirectorySyncSource {
         'the sync base DN has no dc= components to make user principal names from: configure a UPN suffix',
       );
     }
-    this.#upnSuffix = suffix;
+    this.#dialect = openLdapDialect(config, suffix);
   }
 
   /** Runs one at a time (a delta asked for during a full run starts after it). */
@@ -110,13 +116,11 @@ export class OpenLdapSyncSource implements DirectorySyncSource {
 
   async #full(): Promise<SyncSnapshot> {
     return withSyncConnection(this.#config, async (connection) => {
-      const reads = new RunReads();
-      let latest = await this.#readUsers(connection, this.#userFilter, reads);
-      latest = maxDate(latest, await this.#readGroups(connection, this.#groupFilter, reads));
+      const latest = new LatestModification();
+      const reads = await readAll(connection, this.#dialect, latest.see);
       const builder = new SnapshotBuilder(this.#config.onIssue);
-      builder.report(reads.anchorless);
-      for (const read of reads.values()) builder.read(read);
-      const watermark = formatWatermark({ position: formatGeneralizedTime(latest ?? EPOCH), run: newRunId() });
+      sendAll(builder, reads);
+      const watermark = formatWatermark({ position: formatGeneralizedTime(latest.after(EPOCH)), run: newRunId() });
       this.#baselines.reset(watermark, builder.baseline);
       return builder.snapshot(watermark);
     });
@@ -127,104 +131,54 @@ export class OpenLdapSyncSource implements DirectorySyncSource {
     const since = parseGeneralizedTime(parseWatermark(watermark).position);
     if (!baseline || !since) throw new FullSyncRequiredError();
     return withSyncConnection(this.#config, async (connection) => {
-      const reads = new RunReads();
+      const latest = new LatestModification();
       const changed = new GreaterThanEqualsFilter({
         attribute: 'modifyTimestamp',
         value: formatGeneralizedTime(since),
       });
-      let latest = await this.#readUsers(connection, new AndFilter({ filters: [this.#userFilter, changed] }), reads);
-      latest = maxDate(
-        latest,
-        await this.#readGroups(connection, new AndFilter({ filters: [this.#groupFilter, changed] }), reads),
-      );
-
-      const listed = await this.#list(connection);
-      const missed = { user: [] as string[], group: [] as string[] };
-      for (const [anchor, { objectType, version }] of listed) {
-        const previous = baseline.get(anchor);
-        if (!reads.has(anchor) && (!previous || previous.version !== version)) missed[objectType].push(anchor);
-      }
-      for (const anchors of chunks(missed.user, ANCHOR_CHUNK)) {
-        const filter = new AndFilter({ filters: [this.#userFilter, anchorFilter(anchors)] });
-        latest = maxDate(latest, await this.#readUsers(connection, filter, reads));
-      }
-      for (const anchors of chunks(missed.group, ANCHOR_CHUNK)) {
-        const filter = new AndFilter({ filters: [this.#groupFilter, anchorFilter(anchors)] });
-        latest = maxDate(latest, await this.#readGroups(connection, filter, reads));
-      }
+      const reads = await readChanged(connection, this.#dialect, changed, latest.see);
+      const listed = await listAnchors(connection, this.#dialect);
+      await readMissed(connection, this.#dialect, listed, baseline, reads, latest.see);
 
       const builder = new SnapshotBuilder(this.#config.onIssue);
-      builder.report(reads.anchorless);
-      // The listing is the truth about what is in scope now: read entries it no longer has are gone, not sent.
-      for (const anchor of listed.keys()) {
-        const read = reads.get(anchor);
-        const previous = baseline.get(anchor);
-        if (read) builder.read(read, previous);
-        else if (previous) builder.unchanged(anchor, previous);
-      }
-      const position = formatGeneralizedTime(maxDate(since, latest) ?? since);
-      const next = formatWatermark({ position, run: newRunId() });
+      const gone = reconcile(builder, baseline, listed, reads);
+      const next = formatWatermark({ position: formatGeneralizedTime(latest.after(since)), run: newRunId() });
       this.#baselines.advance(watermark, next, builder.baseline);
-      return builder.snapshot(
-        next,
-        goneSince(baseline, (anchor) => listed.has(anchor)),
-      );
+      return builder.snapshot(next, gone);
     });
   }
+}
 
-  /** Reads users matching `filter` into `reads`; returns the latest modifyTimestamp among them. */
-  async #readUsers(connection: SyncConnection, filter: Filter, reads: RunReads): Promise<Date | undefined> {
-    let latest: Date | undefined;
-    for await (const page of connection.pages(this.#config.baseDn, { filter, attributes: USER_ATTRIBUTES })) {
-      for (const entry of page) {
-        reads.add(this.#toUser(entry));
-        latest = maxDate(latest, modifiedAt(entry));
-      }
-    }
-    return latest;
-  }
+function openLdapDialect(scope: SyncScope, upnSuffix: string): DirectoryDialect {
+  return {
+    baseDn: scope.baseDn,
+    userFilter: parseScopeFilter(scope.userFilter ?? OPENLDAP_DEFAULT_USER_FILTER, 'user'),
+    groupFilter: parseScopeFilter(scope.groupFilter ?? OPENLDAP_DEFAULT_GROUP_FILTER, 'group'),
+    userAttributes: USER_ATTRIBUTES,
+    groupAttributes: GROUP_ATTRIBUTES,
+    listingAttributes: VERSION_ATTRIBUTES,
+    binaryAttributes: [],
+    anchorOf: (entry) => firstString(entry, 'entryUUID')?.toLowerCase(),
+    versionOf,
+    anchorFilter: (anchors) =>
+      new OrFilter({ filters: anchors.map((anchor) => new EqualityFilter({ attribute: 'entryUUID', value: anchor })) }),
+    toUser: (entry) => toUser(entry, upnSuffix),
+    toGroup,
+  };
+}
 
-  async #readGroups(connection: SyncConnection, filter: Filter, reads: RunReads): Promise<Date | undefined> {
-    let latest: Date | undefined;
-    for await (const page of connection.pages(this.#config.baseDn, { filter, attributes: GROUP_ATTRIBUTES })) {
-      for (const entry of page) {
-        reads.add(toGroup(entry));
-        latest = maxDate(latest, modifiedAt(entry));
-      }
-    }
-    return latest;
-  }
-
-  /** Every anchor in scope with its version: entryUUID and entryCSN only, paged. */
-  async #list(connection: SyncConnection): Promise<Map<string, { objectType: 'user' | 'group'; version?: string }>> {
-    const listed = new Map<string, { objectType: 'user' | 'group'; version?: string }>();
-    for (const [objectType, filter] of [
-      ['user', this.#userFilter],
-      ['group', this.#groupFilter],
-    ] as const) {
-      for await (const page of connection.pages(this.#config.baseDn, { filter, attributes: VERSION_ATTRIBUTES })) {
-        for (const entry of page) {
-          const anchor = firstString(entry, 'entryUUID')?.toLowerCase();
-          if (anchor && !listed.has(anchor)) listed.set(anchor, { objectType, version: versionOf(entry) });
-        }
-      }
-    }
-    return listed;
-  }
-
-  #toUser(entry: Entry): ReadObject {
-    const built = buildSyncedUser({
-      anchor: firstString(entry, 'entryUUID')?.toLowerCase(),
-      dn: entry.dn,
-      userPrincipalName: openLdapUpn(entry.dn, allStrings(entry, 'uid'), this.#upnSuffix),
-      displayName: firstString(entry, 'displayName') || firstString(entry, 'cn'),
-      enabled: firstString(entry, 'pwdAccountLockedTime') !== PERMANENTLY_LOCKED,
-      mail: firstString(entry, 'mail'),
-      mobile: firstString(entry, 'mobile'),
-      telephoneNumber: firstString(entry, 'telephoneNumber'),
-    });
-    return { objectType: 'user', built, version: versionOf(entry) };
-  }
+function toUser(entry: Entry, upnSuffix: string): ReadObject {
+  const built = buildSyncedUser({
+    anchor: firstString(entry, 'entryUUID')?.toLowerCase(),
+    dn: entry.dn,
+    userPrincipalName: openLdapUpn(entry.dn, allStrings(entry, 'uid'), upnSuffix),
+    displayName: firstString(entry, 'displayName') || firstString(entry, 'cn'),
+    enabled: firstString(entry, 'pwdAccountLockedTime') !== PERMANENTLY_LOCKED,
+    mail: firstString(entry, 'mail'),
+    mobile: firstString(entry, 'mobile'),
+    telephoneNumber: firstString(entry, 'telephoneNumber'),
+  });
+  return { objectType: 'user', built, version: versionOf(entry) };
 }
 
 function toGroup(entry: Entry): ReadObject {
@@ -241,29 +195,23 @@ function toGroup(entry: Entry): ReadObject {
   return { objectType: 'group', built, version: versionOf(entry) };
 }
 
+/** modifyTimestamp only when entryCSN cannot be read: a second's resolution, the boundary search covers the rest. */
 function versionOf(entry: Entry): string | undefined {
   return firstString(entry, 'entryCSN') ?? firstString(entry, 'modifyTimestamp');
 }
 
-function modifiedAt(entry: Entry): Date | undefined {
-  const text = firstString(entry, 'modifyTimestamp');
-  return text === undefined ? undefined : parseGeneralizedTime(text);
-}
+/** The highest modifyTimestamp among the entries a run read: where the next delta's search starts. */
+class LatestModification {
+  #latest = Number.NEGATIVE_INFINITY;
 
-function maxDate(a: Date | undefined, b: Date | undefined): Date | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return a.getTime() >= b.getTime() ? a : b;
-}
+  readonly see = (entry: Entry): void => {
+    const text = firstString(entry, 'modifyTimestamp');
+    const time = text === undefined ? undefined : parseGeneralizedTime(text)?.getTime();
+    if (time !== undefined && time > this.#latest) this.#latest = time;
+  };
 
-function anchorFilter(anchors: string[]): Filter {
-  return new OrFilter({
-    filters: anchors.map((anchor) => new EqualityFilter({ attribute: 'entryUUID', value: anchor })),
-  });
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+  /** The latest seen, never earlier than `floor` (the previous watermark): a watermark never moves back. */
+  after(floor: Date): Date {
+    return new Date(Math.max(this.#latest, floor.getTime()));
+  }
 }

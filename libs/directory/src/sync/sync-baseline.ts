@@ -43,29 +43,29 @@ export function newRunId(): string {
  * those changes again rather than losing them. Kept: the newest run's and the one it started from.
  */
 export class SyncBaselines {
-  readonly #byWatermark = new Map<string, Baseline>();
+  readonly #byWatermark = new Map<string, { baseline: Baseline; origin?: string }>();
 
   get(watermark: string): Baseline | undefined {
-    return this.#byWatermark.get(watermark);
+    return this.#byWatermark.get(watermark)?.baseline;
+  }
+
+  /** The server the run read from, when its positions mean nothing on another one (AD USNs are per DC). */
+  originOf(watermark: string): string | undefined {
+    return this.#byWatermark.get(watermark)?.origin;
   }
 
   /** After a full run: every earlier baseline is obsolete. */
-  reset(watermark: string, baseline: Baseline): void {
+  reset(watermark: string, baseline: Baseline, origin?: string): void {
     this.#byWatermark.clear();
-    this.#byWatermark.set(watermark, baseline);
+    this.#byWatermark.set(watermark, { baseline, origin });
   }
 
   /** After a delta from `from`: keep `from` (a retry may start there again) and the new one; drop the rest. */
-  advance(from: string, watermark: string, baseline: Baseline): void {
+  advance(from: string, watermark: string, baseline: Baseline, origin?: string): void {
     const previous = this.#byWatermark.get(from);
     this.#byWatermark.clear();
     if (previous) this.#byWatermark.set(from, previous);
-    this.#byWatermark.set(watermark, baseline);
-  }
-
-  /** Forget everything (e.g. a delta without a baseline: its result cannot be complete). */
-  clear(): void {
-    this.#byWatermark.clear();
+    this.#byWatermark.set(watermark, { baseline, origin });
   }
 }
 

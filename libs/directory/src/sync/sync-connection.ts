@@ -11,13 +11,13 @@ export interface SyncConnectionConfig {
   bindPassword: Secret;
   /** Per directory request (connect, bind, one page of a search); default 5000 ms. */
   timeoutMs?: number;
+  /** Upgrade an ldap:// connection with StartTLS before the bind. */
+  startTls?: boolean;
   /**
-   * TLS: the CA that signed the server's certificate when the system store does not have it, and the name to
-   * check the certificate against when the URL's host is not in it (e.g. 127.0.0.1 → dc1.example.test).
-   * `startTls` upgrades an ldap:// connection before the bind; an ldaps:// URL, or a CA or server name given
-   * without `startTls`, means TLS from the first byte.
+   * The CA that signed the server's certificate when the system store lacks it, and the name the certificate carries
+   * when the URL's host is not in it (e.g. 127.0.0.1 → dc1.example.test). Without `startTls`, TLS from the first byte.
    */
-  tls?: { ca?: string | Buffer | (string | Buffer)[]; servername?: string; startTls?: boolean };
+  tls?: { ca?: string | Buffer | (string | Buffer)[]; servername?: string };
   /** Entries per page of a paged search; default 500. */
   pageSize?: number;
 }
@@ -67,7 +67,8 @@ export class SyncConnection {
   static async open(config: SyncConnectionConfig): Promise<SyncConnection> {
     const timeout = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const options: ClientOptions = { url: config.url, timeout, connectTimeout: timeout };
-    const { ca, servername, startTls } = config.tls ?? {};
+    const { startTls } = config;
+    const { ca, servername } = config.tls ?? {};
     const tlsOptions: ConnectionOptions = { minVersion: 'TLSv1.2' };
     if (ca !== undefined) tlsOptions.ca = ca;
     if (servername !== undefined) tlsOptions.servername = servername;
@@ -107,9 +108,17 @@ export class SyncConnection {
   }
 
   /** One entry (a base search), or undefined when it does not exist; throws DirectoryError for anything else. */
-  async read(dn: string, attributes: string[], explicitBufferAttributes?: string[]): Promise<Entry | undefined> {
+  async read(
+    dn: string,
+    attributes: string[],
+    options: { explicitBufferAttributes?: string[]; controls?: Control[] } = {},
+  ): Promise<Entry | undefined> {
     try {
-      const { searchEntries } = await this.#client.search(dn, { scope: 'base', attributes, explicitBufferAttributes });
+      const { searchEntries } = await this.#client.search(
+        dn,
+        { scope: 'base', attributes, explicitBufferAttributes: options.explicitBufferAttributes },
+        options.controls,
+      );
       return searchEntries[0];
     } catch (err) {
       const error = classifyLdapError(err, { operation: 'search' });

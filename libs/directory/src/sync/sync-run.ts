@@ -1,6 +1,6 @@
 import type { SyncedGroup, SyncedUser } from '@sspr/contracts';
 import type { SyncSnapshot } from '../directory.adapter';
-import type { Baseline, BaselineEntry } from './sync-baseline';
+import type { BaselineEntry } from './sync-baseline';
 import type { BuiltObject, SyncIssue } from './synced-object';
 
 /** Options every sync source takes besides its connection and scope. */
@@ -96,11 +96,6 @@ export class SnapshotBuilder {
       watermark,
     };
   }
-}
-
-/** Anchors a baseline holds that are not in `present`: deleted, or gone out of scope, since that baseline. */
-export function goneSince(baseline: Baseline, present: (anchor: string) => boolean): string[] {
-  return [...baseline.keys()].filter((anchor) => !present(anchor));
 }
 
 /** Runs one sync at a time: a run reads and replaces the baselines, so two must not interleave. */

@@ -31,8 +31,8 @@ export interface DirectoryDialect {
 export type Listing = Map<string, { objectType: SyncObjectType; version: string | undefined }>;
 
 /**
- * Reads the users or groups matching `filter` (ANDed with nothing: pass the scope filter, or the scope filter ANDed
- * with a change condition) into `reads`; `seen` is told about every entry (e.g. to track the latest timestamp).
+ * Reads the users or groups matching `filter` (the whole filter: the scope's, or the scope's ANDed with a change
+ * condition) into `reads`; `seen` is told about every entry (e.g. to track the latest timestamp).
  */
 export async function readObjects(
   connection: SyncConnection,

@@ -1,3 +1,4 @@
+export { ActiveDirectoryAdapter, type ActiveDirectoryConfig, type PolicyHintsMode } from './active-directory.adapter';
 export type {
   DirectoryAdapter,
   DirectoryHealthReport,
@@ -8,14 +9,25 @@ export type {
   SyncSnapshot,
 } from './directory.adapter';
 export {
+  adBindFailure,
   classifyLdapError,
   DirectoryError,
+  type AdBindFailure,
   type ClassifyContext,
   type DirectoryErrorOptions,
   type LdapOperation,
 } from './directory.error';
 export { escapeDnValue, escapeFilterValue } from './ldap-escape';
 export { isObjectGuidString, objectGuidFromString, objectGuidToString } from './object-guid';
+export { POLICY_HINTS_DEPRECATED_OID, POLICY_HINTS_OID, PolicyHintsControl } from './policy-hints.control';
+export {
+  CERTIFICATE_WARNING_DAYS,
+  probeTlsCertificate,
+  tlsCertificateCheck,
+  tlsCertificateHealth,
+  type TlsCertificateReport,
+  type TlsProbeOptions,
+} from './tls-certificate';
 export { OpenLdapAdapter, type OpenLdapConfig } from './openldap.adapter';
 export { encodePasswordModifyRequest, PASSWORD_MODIFY_OID } from './password-modify';
 export * from './sync';

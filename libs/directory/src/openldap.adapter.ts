@@ -26,6 +26,7 @@ import {
 import type { DirectoryAdapter, DirectoryHealthReport, DirectoryUser, ResetOptions } from './directory.adapter';
 import { classifyLdapError, DirectoryError, isInvalidCredentials, type LdapOperation } from './directory.error';
 import { encodePasswordModifyRequest, PASSWORD_MODIFY_OID } from './password-modify';
+import { tlsCertificateHealth } from './tls-certificate';
 
 export interface OpenLdapConfig {
   /** ldap://host:port or ldaps://host:port */
@@ -247,6 +248,7 @@ export class OpenLdapAdapter implements DirectoryAdapter {
 
   async checkHealth(): Promise<DirectoryHealthReport> {
     const checks: HealthCheck[] = [];
+    const certificate = await this.#certificateCheck();
     let latencyMs: number;
     try {
       ({ latencyMs } = await this.#read('search', async (client) => {
@@ -264,9 +266,11 @@ export class OpenLdapAdapter implements DirectoryAdapter {
           ? 'The directory refused the service account’s credentials (expired, disabled or wrong password).'
           : `The directory could not be used: ${error.detail}.`,
       });
+      if (certificate) checks.push(certificate);
       return { reachable: false, error, checks };
     }
     checks.push({ name: HealthCheckName.BindAccount, status: HealthCheckStatus.Pass });
+    if (certificate) checks.push(certificate);
     try {
       await this.ping();
       checks.push({
@@ -303,6 +307,18 @@ export class OpenLdapAdapter implements DirectoryAdapter {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#client.unbind();
+  }
+
+  /** tls_certificate, for a connection that uses TLS (ldaps://, or TLS options given). */
+  async #certificateCheck(): Promise<HealthCheck | undefined> {
+    const { url, tlsOptions, timeout } = this.#clientOptions();
+    if (!url.startsWith('ldaps:') && tlsOptions === undefined) return undefined;
+    return tlsCertificateHealth({
+      url,
+      startTls: false,
+      tls: tlsOptions ?? {},
+      timeoutMs: timeout ?? DEFAULT_TIMEOUT_MS,
+    });
   }
 
   #clientOptions(): ClientOptions {

@@ -6,6 +6,7 @@ export * from './rabbitmq';
 export * from './samba';
 export * from './seed';
 export * from './slapd';
+export * from './test-ca';
 export * from './wait-for';
 // The product as processes, and the e2e environment built from the pieces above.
 export * from './cloud-api';

@@ -1,20 +1,20 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
 import { escapeDnValue, objectGuidToString } from '@sspr/directory';
+import { createTestCa, defaultValidity, issueTestCertificate, type CertificateValidity } from './test-ca';
 import { waitFor } from './wait-for';
 
 const run = promisify(execFile);
 
 const SAMBA = '/usr/sbin/samba';
 const SAMBA_TOOL = '/usr/bin/samba-tool';
-const OPENSSL = 'openssl';
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5000;
 
@@ -92,12 +92,6 @@ export interface AdSeedGroup {
   members: string[];
 }
 
-/** Validity of a DC certificate the harness issues with its test CA. */
-export interface CertificateValidity {
-  notBefore: Date;
-  notAfter: Date;
-}
-
 export interface SambaHandle {
   /** 127.x.y.z: each DC has a loopback address of its own, because Samba's LDAP ports are fixed (389, 636). */
   host: string;
@@ -109,6 +103,8 @@ export interface SambaHandle {
   servername: string;
   /** PEM of the test CA that signed the DC's certificate. */
   caPem: string;
+  /** The same CA as a file (LDAP_CA_FILE for an agent process). */
+  caFile: string;
   baseDn: string;
   adminDn: string;
   adminPassword: string;
@@ -340,124 +336,21 @@ function seedConf(dir: string): string {
 `;
 }
 
-function opensslTime(date: Date): string {
-  return `${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
-}
-
-/** The harness's own CA (EC P-256, ten years): Samba's self-generated one cannot issue certificates on demand. */
-async function createCa(tlsDir: string): Promise<void> {
-  await run(OPENSSL, [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    join(tlsDir, 'ca.key'),
-    '-out',
-    join(tlsDir, 'ca.pem'),
-    '-days',
-    '3650',
-    '-subj',
-    '/O=SSPR tests/CN=SSPR Test CA',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
-  await chmod(join(tlsDir, 'ca.key'), 0o600);
-}
-
 /**
- * A DC certificate for dc1.example.test signed by the CA in `caDir`, written to `outDir`/cert.pem and key.pem
- * (0600: Samba refuses a key others can read). `openssl ca`, because `openssl x509` (3.0) cannot back-date.
+ * The harness's own connection. It does not verify the certificate: a test may have given the DC an expired or
+ * not yet valid one (useCertificate) and still needs to arrange and inspect; the adapter under test verifies.
  */
-async function issueCertificate(caDir: string, outDir: string, validity: CertificateValidity): Promise<void> {
-  const work = await mkdtemp(join(tmpdir(), 'sspr-ca-'));
-  try {
-    const conf = join(work, 'ca.cnf');
-    await writeFile(join(work, 'index.txt'), '');
-    await writeFile(join(work, 'serial'), `${randomBytes(8).toString('hex')}\n`);
-    await writeFile(
-      conf,
-      `[ca]
-default_ca = test
-[test]
-database = ${join(work, 'index.txt')}
-new_certs_dir = ${work}
-serial = ${join(work, 'serial')}
-default_md = sha256
-policy = anything
-unique_subject = no
-x509_extensions = server
-[anything]
-commonName = supplied
-[server]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyAgreement
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:${AD_DC_HOSTNAME}
-`,
-    );
-    const key = join(outDir, 'key.pem');
-    await run(OPENSSL, [
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      join(work, 'dc.csr'),
-      '-subj',
-      `/CN=${AD_DC_HOSTNAME}`,
-    ]);
-    await chmod(key, 0o600);
-    await run(OPENSSL, [
-      'ca',
-      '-batch',
-      '-notext',
-      '-config',
-      conf,
-      '-cert',
-      join(caDir, 'ca.pem'),
-      '-keyfile',
-      join(caDir, 'ca.key'),
-      '-in',
-      join(work, 'dc.csr'),
-      '-out',
-      join(outDir, 'cert.pem'),
-      '-startdate',
-      opensslTime(validity.notBefore),
-      '-enddate',
-      opensslTime(validity.notAfter),
-    ]);
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-}
-
-function defaultValidity(): CertificateValidity {
-  const now = Date.now();
-  return { notBefore: new Date(now - 86_400_000), notAfter: new Date(now + 3650 * 86_400_000) };
-}
-
-function ldapsClient(host: string, caPem: string): Client {
+function ldapsClient(host: string): Client {
   return new Client({
     url: `ldaps://${host}:636`,
     timeout: 10_000,
     connectTimeout: 5000,
-    tlsOptions: { ca: caPem, servername: AD_DC_HOSTNAME, minVersion: 'TLSv1.2' },
+    tlsOptions: { rejectUnauthorized: false, minVersion: 'TLSv1.2' },
   });
 }
 
-async function asAdministrator<T>(host: string, caPem: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = ldapsClient(host, caPem);
+async function asAdministrator<T>(host: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = ldapsClient(host);
   try {
     await client.bind(AD_ADMIN_DN, AD_ADMIN_PASSWORD);
     return await work(client);
@@ -477,7 +370,7 @@ interface DcProcess {
  * closes: stdin is a pipe from this process, so a crashed or killed test run takes the DC with it. `-M single`:
  * one process, which a test can stop and kill by its pid.
  */
-function dcProcess(dir: string, host: string, caPem: string): DcProcess {
+function dcProcess(dir: string, host: string): DcProcess {
   let child: ChildProcess | undefined;
   const launch = async (): Promise<void> => {
     const log = openSync(join(dir, 'samba.log'), 'a');
@@ -494,7 +387,7 @@ function dcProcess(dir: string, host: string, caPem: string): DcProcess {
     });
     try {
       await Promise.race([
-        waitFor(() => asAdministrator(host, caPem, () => Promise.resolve(true)), {
+        waitFor(() => asAdministrator(host, () => Promise.resolve(true)), {
           timeoutMs: START_TIMEOUT_MS,
           intervalMs: 50,
           what: `samba to answer LDAPS on ${host}`,
@@ -674,16 +567,15 @@ async function buildTemplate(): Promise<Template> {
       throw new Error(`samba-tool domain provision failed: ${err.stderr ?? err.message}`);
     });
     await mkdir(join(dir, 'tls'));
-    await createCa(join(dir, 'tls'));
-    await issueCertificate(join(dir, 'tls'), join(dir, 'tls'), defaultValidity());
+    await createTestCa(join(dir, 'tls'));
+    await issueTestCertificate(join(dir, 'tls'), join(dir, 'tls'), AD_DC_HOSTNAME, defaultValidity());
     const host = await freeLoopbackAddress();
     await writeFile(join(dir, 'smb.conf'), smbConf(dir, host));
-    const caPem = await readFile(join(dir, 'tls', 'ca.pem'), 'utf8');
-    const dc = dcProcess(dir, host, caPem);
+    const dc = dcProcess(dir, host);
     await dc.start();
     let seeded: { seed: TemplateSeed; serviceSid: string };
     try {
-      seeded = await asAdministrator(host, caPem, seedDomain);
+      seeded = await asAdministrator(host, seedDomain);
       // Security descriptors are NDR on the wire; samba-tool edits them from SDDL on the local database.
       await run(SAMBA_TOOL, [
         'dsacl',
@@ -739,9 +631,9 @@ function sambaTemplate(): Promise<Template> {
   return template;
 }
 
-async function addUser(host: string, caPem: string, sAMAccountName: string): Promise<AdSeedUser> {
+async function addUser(host: string, sAMAccountName: string): Promise<AdSeedUser> {
   const [givenName, ...rest] = sAMAccountName.split('.');
-  return asAdministrator(host, caPem, async (client) => {
+  return asAdministrator(host, async (client) => {
     const user = await addUserEntry(client, {
       sAMAccountName,
       givenName: givenName ?? sAMAccountName,
@@ -764,12 +656,13 @@ export async function startSamba(options: StartSambaOptions = {}): Promise<Samba
     // cp -a keeps the modes Samba insists on (private/, key files).
     await run('cp', ['-a', join(templateDir, 'dc'), join(templateDir, 'tls'), dir]);
     await prepareRunDirs(dir);
-    if (options.certificate) await issueCertificate(join(dir, 'tls'), join(dir, 'tls'), options.certificate);
+    if (options.certificate)
+      await issueTestCertificate(join(dir, 'tls'), join(dir, 'tls'), AD_DC_HOSTNAME, options.certificate);
     const caPem = await readFile(join(dir, 'tls', 'ca.pem'), 'utf8');
     let host = await freeLoopbackAddress();
     for (let attempt = 1; ; attempt++) {
       await writeFile(join(dir, 'smb.conf'), smbConf(dir, host));
-      dc = dcProcess(dir, host, caPem);
+      dc = dcProcess(dir, host);
       try {
         await dc.start();
         break;
@@ -783,7 +676,7 @@ export async function startSamba(options: StartSambaOptions = {}): Promise<Samba
     const started = dc;
     const stopped = async (): Promise<void> => started.stop();
     const setPolicy = (policy: Partial<SambaPolicy>): Promise<void> =>
-      asAdministrator(host, caPem, (client) => client.modify(AD_BASE_DN, policyChanges(policy)));
+      asAdministrator(host, (client) => client.modify(AD_BASE_DN, policyChanges(policy)));
     if (options.policy) await setPolicy(options.policy);
     return {
       host,
@@ -791,6 +684,7 @@ export async function startSamba(options: StartSambaOptions = {}): Promise<Samba
       startTlsUrl: `ldap://${host}:389`,
       servername: AD_DC_HOSTNAME,
       caPem,
+      caFile: join(dir, 'tls', 'ca.pem'),
       baseDn: AD_BASE_DN,
       adminDn: AD_ADMIN_DN,
       adminPassword: AD_ADMIN_PASSWORD,
@@ -801,12 +695,12 @@ export async function startSamba(options: StartSambaOptions = {}): Promise<Samba
       get pid() {
         return started.pid;
       },
-      asAdministrator: (work) => asAdministrator(host, caPem, work),
-      addUser: (sAMAccountName) => addUser(host, caPem, sAMAccountName),
+      asAdministrator: (work) => asAdministrator(host, work),
+      addUser: (sAMAccountName) => addUser(host, sAMAccountName),
       setPolicy,
       useCertificate: async (validity) => {
         await started.stop();
-        await issueCertificate(join(dir, 'tls'), join(dir, 'tls'), validity);
+        await issueTestCertificate(join(dir, 'tls'), join(dir, 'tls'), AD_DC_HOSTNAME, validity);
         await started.start();
       },
       stop: stopped,

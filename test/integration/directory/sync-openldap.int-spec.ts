@@ -385,6 +385,51 @@ describe('OpenLdapSyncSource against slapd', () => {
     });
   });
 
+  describe('over TLS', () => {
+    let secure: SlapdHandle;
+
+    beforeEach(async () => {
+      secure = await startSlapd({ tls: {} });
+    });
+
+    afterEach(async () => {
+      await secure?.destroy();
+    });
+
+    it('reads over LDAPS, checking the certificate against its name', async () => {
+      const tls = secure.tls as NonNullable<SlapdHandle['tls']>;
+      const source = new OpenLdapSyncSource(
+        configFor(secure, { url: tls.url, tls: { ca: tls.caPem, servername: tls.servername } }),
+      );
+
+      const snapshot = await source.full();
+
+      expect(snapshot.users).toHaveLength(50);
+    });
+
+    it('reads over StartTLS, which checks the certificate too', async () => {
+      const tls = secure.tls as NonNullable<SlapdHandle['tls']>;
+      const trusted = new OpenLdapSyncSource(
+        configFor(secure, { startTls: true, tls: { ca: tls.caPem, servername: tls.servername } }),
+      );
+      const untrusted = new OpenLdapSyncSource(
+        configFor(secure, { startTls: true, tls: { servername: tls.servername } }),
+      );
+
+      const snapshot = await trusted.full();
+
+      expect(snapshot.users).toHaveLength(50);
+      await expect(untrusted.full()).rejects.toMatchObject({ code: 'configuration_error' });
+    });
+
+    it('refuses a certificate it cannot trust', async () => {
+      const tls = secure.tls as NonNullable<SlapdHandle['tls']>;
+      const source = new OpenLdapSyncSource(configFor(secure, { url: tls.url, tls: { servername: tls.servername } }));
+
+      await expect(source.full()).rejects.toMatchObject({ code: 'configuration_error' });
+    });
+  });
+
   describe('failures', () => {
     it('answers a wrong service password with a DirectoryError', async () => {
       const source = new OpenLdapSyncSource(configFor(slapd, { bindPassword: new Secret('wrong') }));

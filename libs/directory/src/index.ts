@@ -37,3 +37,4 @@ export {
 } from './tls-certificate';
 export { OpenLdapAdapter, type OpenLdapConfig } from './openldap.adapter';
 export { encodePasswordModifyRequest, PASSWORD_MODIFY_OID } from './password-modify';
+export * from './sync';

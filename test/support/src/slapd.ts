@@ -121,6 +121,10 @@ ppolicy_use_lockout
 # A clear-text userPassword written by anyone is hashed rather than stored.
 ppolicy_hash_cleartext
 
+# The directory sync reads every user and group in paged searches; slapd caps even a paged search at the hard size
+# limit (500 by default) unless the identity may page through more. Unpaged searches keep the limit.
+limits ${service} size.prtotal=unlimited
+
 # The agent resets with Password Modify: write without read on userPassword.
 access to attrs=userPassword
   by ${service} =w

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { REDACTED_LOG_PATHS } from '@sspr/contracts';
-import type { DirectoryAdapter } from '@sspr/directory';
+import type { DirectoryAdapter, DirectorySyncSource } from '@sspr/directory';
 import { AgentRuntime } from './agent.runtime';
 import type { AgentConfig } from './config/agent.config';
 import type { AgentIdentity } from './identity/agent-identity';
@@ -9,7 +9,12 @@ import { AGENT_CONFIG, AGENT_IDENTITY, DIRECTORY, DIRECTORY_SYNC } from './token
 
 @Module({})
 export class AgentModule {
-  static forRoot(config: AgentConfig, identity: AgentIdentity, directory: DirectoryAdapter): DynamicModule {
+  static forRoot(
+    config: AgentConfig,
+    identity: AgentIdentity,
+    directory: DirectoryAdapter,
+    syncSource: DirectorySyncSource | null,
+  ): DynamicModule {
     return {
       module: AgentModule,
       imports: [
@@ -25,7 +30,7 @@ export class AgentModule {
         { provide: AGENT_CONFIG, useValue: config },
         { provide: AGENT_IDENTITY, useValue: identity },
         { provide: DIRECTORY, useValue: directory },
-        { provide: DIRECTORY_SYNC, useValue: null },
+        { provide: DIRECTORY_SYNC, useValue: syncSource },
         AgentRuntime,
       ],
     };

@@ -1,5 +1,14 @@
 import { DirectoryKind } from '@sspr/contracts';
-import { ActiveDirectoryAdapter, DirectoryError, OpenLdapAdapter, type DirectoryAdapter } from '@sspr/directory';
+import {
+  ActiveDirectoryAdapter,
+  ActiveDirectorySyncSource,
+  DirectoryError,
+  OpenLdapAdapter,
+  OpenLdapSyncSource,
+  type DirectoryAdapter,
+  type DirectorySyncSource,
+  type SyncIssue,
+} from '@sspr/directory';
 import type { AgentConfig } from './config/agent.config';
 import { ConfigError } from './config/env';
 
@@ -38,4 +47,33 @@ function build(config: AgentConfig): DirectoryAdapter {
     );
   }
   return new OpenLdapAdapter({ ...common, protectedFilter: ldap.protectedFilter });
+}
+
+/** The identity reader for the configured directory and scope; null when sync is disabled. */
+export function createSyncSource(config: AgentConfig, onIssue: (issue: SyncIssue) => void): DirectorySyncSource | null {
+  const { ldap, sync } = config;
+  if (!sync.enabled) return null;
+  const tls =
+    ldap.ca !== undefined || ldap.servername !== undefined ? { ca: ldap.ca, servername: ldap.servername } : undefined;
+  const settings = {
+    url: ldap.url,
+    bindDn: ldap.bindDn,
+    bindPassword: ldap.bindPassword,
+    timeoutMs: ldap.timeoutMs,
+    startTls: ldap.startTls,
+    tls,
+    baseDn: sync.baseDn,
+    userFilter: sync.userFilter,
+    groupFilter: sync.groupFilter,
+    upnSuffix: sync.upnSuffix,
+    onIssue,
+  };
+  try {
+    return ldap.kind === DirectoryKind.ActiveDirectory
+      ? new ActiveDirectorySyncSource(settings)
+      : new OpenLdapSyncSource(settings);
+  } catch (err) {
+    if (err instanceof DirectoryError) throw new ConfigError(`invalid configuration:\n  SYNC_*: ${err.detail}`);
+    throw err;
+  }
 }

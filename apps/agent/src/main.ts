@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AgentModule } from './agent.module';
-import { createDirectory } from './directory.factory';
+import { createDirectory, createSyncSource } from './directory.factory';
 import { loadAgentConfig, RegisterEnv } from './config/agent.config';
 import { ConfigError, loadEnv } from './config/env';
 import { IdentityError, loadIdentity, register } from './identity/agent-identity';
@@ -20,7 +21,12 @@ async function run(): Promise<void> {
   const identity = await loadIdentity(config.stateDir);
   // Built before the application: a setting the adapter refuses stops the agent here, with its reason.
   const directory = createDirectory(config);
-  const app = await NestFactory.createApplicationContext(AgentModule.forRoot(config, identity, directory), {
+  const syncLog = new NestLogger('DirectorySync');
+  const syncSource = createSyncSource(config, (issue) =>
+    // Ids and DNs only; the reason is our own words.
+    syncLog.warn({ ...issue }, `sync ${issue.action} a ${issue.objectType}: ${issue.reason}`),
+  );
+  const app = await NestFactory.createApplicationContext(AgentModule.forRoot(config, identity, directory, syncSource), {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { HealthCheckName, HealthCheckStatus, SyncMode, type HealthCheck } from '@sspr/contracts';
-import { DirectoryError, type DirectorySyncSource } from '@sspr/directory';
+import { DirectoryError, FullSyncRequiredError, type DirectorySyncSource, type SyncSnapshot } from '@sspr/directory';
 import type { AgentIdentity } from '../identity/agent-identity';
 import type { ReplyPublisher } from '../messaging/replies';
 import { toBatches } from './sync-batches';
@@ -65,11 +65,24 @@ export class SyncRunner {
   /** One run, full or delta as the schedule says. Throws (after logging) when it did not complete. */
   async runOnce(): Promise<SyncRunSummary> {
     const started = this.now();
-    const full = this.watermark === undefined || started - this.lastFullAt >= this.schedule.fullIntervalMs;
-    const mode = full ? SyncMode.Full : SyncMode.Delta;
+    let full = this.watermark === undefined || started - this.lastFullAt >= this.schedule.fullIntervalMs;
     const syncId = randomUUID();
     try {
-      const snapshot = full ? await this.source.full() : await this.source.changesSince(this.watermark!);
+      let snapshot: SyncSnapshot;
+      if (full) {
+        snapshot = await this.source.full();
+      } else {
+        try {
+          snapshot = await this.source.changesSince(this.watermark!);
+        } catch (err) {
+          // The source cannot answer from this watermark (another DC, or it lost its record): start over.
+          if (!(err instanceof FullSyncRequiredError)) throw err;
+          this.logger.log({ syncId, reason: err.message }, 'delta not possible; running a full sync');
+          full = true;
+          snapshot = await this.source.full();
+        }
+      }
+      const mode = full ? SyncMode.Full : SyncMode.Delta;
       const { batches, oversizedGroups } = toBatches(snapshot, full);
       for (const group of oversizedGroups) {
         this.logger.warn(
@@ -100,7 +113,7 @@ export class SyncRunner {
     } catch (err) {
       this.lastError =
         err instanceof DirectoryError ? `the directory could not be read: ${err.detail}` : 'the sync could not be sent';
-      this.logger.warn({ syncId, mode, err: (err as Error).message }, 'sync run failed; retrying at the next interval');
+      this.logger.warn({ syncId, full, err: (err as Error).message }, 'sync run failed; retrying at the next interval');
       throw err;
     }
   }

@@ -45,7 +45,8 @@ export interface ActiveDirectorySyncConfig extends SyncConnectionConfig, SyncSco
   memberRangeSize?: number;
 }
 
-export const AD_DEFAULT_USER_FILTER = '(&(objectCategory=person)(objectClass=user))';
+/** People, without the domain's critical system accounts (Administrator, Guest, krbtgt), as Entra Connect does. */
+export const AD_DEFAULT_USER_FILTER = '(&(objectCategory=person)(objectClass=user)(!(isCriticalSystemObject=TRUE)))';
 export const AD_DEFAULT_GROUP_FILTER = '(objectClass=group)';
 
 /** userAccountControl ACCOUNTDISABLE. */

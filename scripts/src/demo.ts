@@ -116,6 +116,13 @@ Then prove it landed in the directory:
 
   ldapwhoami -x -H ${slapd.url} -D '${sample.dn}' -w 'Demo-New-Pass-2026'
 
+Sign in as ${sample.uid} with it (the agent binds as the user: pass-through) and see the synced users and groups:
+
+  curl -s -X POST -H 'content-type: application/json' \
+    -d '{"userPrincipalName":"${sample.uid}@example.test","password":"Demo-New-Pass-2026"}' ${base}/auth/sign-in
+  curl -s ${auth} ${base}/users
+  curl -s ${auth} ${base}/groups
+
 Press Ctrl-C to stop.
 `);
 }

@@ -27,17 +27,7 @@ export function createDirectory(config: AgentConfig): DirectoryAdapter {
 
 function build(config: AgentConfig): DirectoryAdapter {
   const { ldap } = config;
-  const tls =
-    ldap.ca !== undefined || ldap.servername !== undefined ? { ca: ldap.ca, servername: ldap.servername } : undefined;
-  const common = {
-    url: ldap.url,
-    bindDn: ldap.bindDn,
-    bindPassword: ldap.bindPassword,
-    baseDn: ldap.baseDn,
-    timeoutMs: ldap.timeoutMs,
-    allowProtectedAccounts: config.allowProtectedAccounts,
-    tls,
-  };
+  const common = { ...connection(ldap), baseDn: ldap.baseDn, allowProtectedAccounts: config.allowProtectedAccounts };
   if (ldap.kind === DirectoryKind.ActiveDirectory) {
     return new ActiveDirectoryAdapter({ ...common, startTls: ldap.startTls, policyHints: ldap.policyHints });
   }
@@ -53,15 +43,9 @@ function build(config: AgentConfig): DirectoryAdapter {
 export function createSyncSource(config: AgentConfig, onIssue: (issue: SyncIssue) => void): DirectorySyncSource | null {
   const { ldap, sync } = config;
   if (!sync.enabled) return null;
-  const tls =
-    ldap.ca !== undefined || ldap.servername !== undefined ? { ca: ldap.ca, servername: ldap.servername } : undefined;
   const settings = {
-    url: ldap.url,
-    bindDn: ldap.bindDn,
-    bindPassword: ldap.bindPassword,
-    timeoutMs: ldap.timeoutMs,
+    ...connection(ldap),
     startTls: ldap.startTls,
-    tls,
     baseDn: sync.baseDn,
     userFilter: sync.userFilter,
     groupFilter: sync.groupFilter,
@@ -76,4 +60,11 @@ export function createSyncSource(config: AgentConfig, onIssue: (issue: SyncIssue
     if (err instanceof DirectoryError) throw new ConfigError(`invalid configuration:\n  SYNC_*: ${err.detail}`);
     throw err;
   }
+}
+
+/** Where and as whom to connect; TLS options only when set (ldapts turns TLS on for any tlsOptions value). */
+function connection(ldap: AgentConfig['ldap']) {
+  const tls =
+    ldap.ca !== undefined || ldap.servername !== undefined ? { ca: ldap.ca, servername: ldap.servername } : undefined;
+  return { url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword, timeoutMs: ldap.timeoutMs, tls };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type ChannelModel } from 'amqplib';
 import { Client } from 'pg';
 import { EXCHANGES } from '@sspr/contracts';
-import { startEnvironment, type Environment } from '@sspr/test-support';
+import { CloudApi, startEnvironment, type Environment } from '@sspr/test-support';
 
 /** The forms a password could leak in: clear, base64, base64url, hex. */
 function leakForms(password: string): string[] {
@@ -14,7 +14,9 @@ describe('no password in clear anywhere', () => {
   let env: Environment;
   let amqp: ChannelModel;
   const spy = `spy.${Date.now()}`;
-  const passwords = ['Spied-On-Pass-123', 'Sh0rt', 'Also-Spied-Pass-456'];
+  const passwords = ['Spied-On-Pass-123', 'Sh0rt', 'Also-Spied-Pass-456', 'Wrong-Sign-In-789', 'Changed-By-User-321'];
+  /** Session tokens are secrets too. */
+  const tokens: string[] = [];
 
   beforeAll(async () => {
     env = await startEnvironment({ users: 3 });
@@ -30,8 +32,25 @@ describe('no password in clear anywhere', () => {
       password: passwords[2],
       mustChangeAtNextSignIn: true,
     });
+    // Pass-through sign-in (right and wrong password) and a user change: the other commands carrying secrets.
+    const anonymous = new CloudApi(env.stack.cloudUrl);
+    const signIn = (password: string) =>
+      anonymous.call<{ sessionToken: string }>('POST', `/api/v1/tenants/${env.tenantId}/auth/sign-in`, {
+        userPrincipalName: `${env.users[0]!.uid}@example.test`,
+        password,
+      });
+    await signIn(passwords[3]!);
+    const session = await signIn(passwords[0]!);
+    tokens.push(session.body.sessionToken);
+    const changed = await new CloudApi(env.stack.cloudUrl, session.body.sessionToken).call(
+      'POST',
+      `/api/v1/tenants/${env.tenantId}/me/password`,
+      { currentPassword: passwords[0], newPassword: passwords[4] },
+    );
+    if (changed.status !== 200) throw new Error(`the change was not applied: ${changed.status}`);
     const generated = await env.admin.resetPassword(env.tenantId, env.users[0]!.id, { generate: true });
     if (generated.body.temporaryPassword) passwords.push(generated.body.temporaryPassword);
+    passwords.push(...tokens);
   });
   afterAll(async () => {
     await amqp?.close();

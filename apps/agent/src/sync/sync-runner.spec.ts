@@ -124,4 +124,18 @@ describe('SyncRunner', () => {
     expect(runner.health()).toMatchObject({ status: HealthCheckStatus.Fail, value: 4 });
     expect(runner.health().detail).toMatch(/could not be sent/);
   });
+
+  it('does not send a full run that found no user, which would mark every synced user deleted', async () => {
+    let now = 0;
+    const { source } = aSource({ full: () => snapshot(0, 'w'), delta: () => snapshot(0, 'w') });
+    const { replies, sent } = aPublisher();
+    const runner = new SyncRunner(identity, source, replies, schedule, () => now);
+
+    await expect(runner.runOnce()).rejects.toThrow(/no users in scope/);
+    now = 3_500;
+
+    expect(sent).toEqual([]);
+    expect(runner.health()).toMatchObject({ status: HealthCheckStatus.Fail });
+    expect(runner.health().detail).toMatch(/SYNC_BASE_DN and SYNC_USER_FILTER/);
+  });
 });

@@ -9,6 +9,16 @@ import { toBatches } from './sync-batches';
 /** Sync batches wait this long for a cloud that is down before the broker drops them (a later run resends). */
 const SYNC_MESSAGE_TTL_MS = 60 * 60 * 1000;
 
+/** A full run that found no user in scope; sending it would mark every synced user deleted. */
+export class EmptyScopeError extends Error {
+  override readonly name = 'EmptyScopeError';
+  constructor() {
+    super(
+      'the directory returned no users in scope (check SYNC_BASE_DN and SYNC_USER_FILTER); nothing was sent, so no user was marked deleted',
+    );
+  }
+}
+
 export interface SyncSchedule {
   intervalMs: number;
   fullIntervalMs: number;
@@ -36,7 +46,7 @@ export class SyncRunner {
   private lastFullAt = 0;
   private lastSuccessAt: number | undefined;
   private lastError: string | undefined;
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
 
   constructor(
     private readonly identity: AgentIdentity,
@@ -44,7 +54,9 @@ export class SyncRunner {
     private readonly replies: ReplyPublisher,
     private readonly schedule: SyncSchedule,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.startedAt = now();
+  }
 
   start(): void {
     const tick = () => {
@@ -83,6 +95,9 @@ export class SyncRunner {
         }
       }
       const mode = full ? SyncMode.Full : SyncMode.Delta;
+      // A full run tells the cloud to delete whatever it does not mention: one that found nobody is far more
+      // likely a wrong base DN or filter than an empty organization, so it is not sent.
+      if (full && snapshot.users.length === 0) throw new EmptyScopeError();
       const { batches, oversizedGroups } = toBatches(snapshot, full);
       for (const group of oversizedGroups) {
         this.logger.warn(
@@ -112,7 +127,11 @@ export class SyncRunner {
       return summary;
     } catch (err) {
       this.lastError =
-        err instanceof DirectoryError ? `the directory could not be read: ${err.detail}` : 'the sync could not be sent';
+        err instanceof EmptyScopeError
+          ? err.message
+          : err instanceof DirectoryError
+            ? `the directory could not be read: ${err.detail}`
+            : 'the sync could not be sent';
       this.logger.warn({ syncId, full, err: (err as Error).message }, 'sync run failed; retrying at the next interval');
       throw err;
     }

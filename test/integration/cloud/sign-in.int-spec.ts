@@ -348,6 +348,24 @@ describe('sign-in and password change (real PostgreSQL and RabbitMQ)', () => {
       });
     });
 
+    it('cannot change to a password that is too easy to guess: a common one, or one with the user’s name', async () => {
+      const user = await aCloudUser();
+      const session = await signedIn(user);
+      // The words of the user's own name count as banned (SPEC §3.6): "cloud7.a1b2c3!" scores 4 of the 5 needed.
+      const ownName = `${user.upn.split('@')[0]!}!`;
+
+      const common = await changePassword(session.sessionToken, user.password, 'P@ssw0rd-2026');
+      const named = await changePassword(session.sessionToken, user.password, ownName);
+
+      for (const res of [common, named]) {
+        expect(res.status).toBe(422);
+        expect(res.body).toMatchObject({ code: 'password_rejected' });
+        expect(String(res.body.message)).toMatch(/too easy to guess/);
+      }
+      // Nothing changed: the old password still signs in.
+      expect((await signIn(user.upn, user.password)).status).toBe(200);
+    });
+
     it('may change a known password on the free licence', async () => {
       const free = await aTenantWith('free');
       const user = await aCloudUser(free);

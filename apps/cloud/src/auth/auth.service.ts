@@ -80,7 +80,7 @@ export class AuthService {
       return { outcome: ResultCode.Applied, message: 'Your password was changed.', signInAgain };
     }
     // The cloud's rules first; then the directory's own policy is the final word (SPEC §3.6).
-    this.cloudPasswords.checkRules(dto.newPassword);
+    await this.cloudPasswords.checkRules(session.tenantId, user, dto.newPassword);
     const view = await this.writeback.changePassword(session.tenantId, user.id, dto.currentPassword, dto.newPassword);
     await this.sessions.endAllOf(session.tenantId, user.id, keep ? session.sessionId : null);
     this.logger.log({ tenantId: session.tenantId, userId: user.id, commandId: view.commandId }, 'password changed');

@@ -12,6 +12,12 @@ import { cloudPasswordViolations } from './password-rules';
 /** Licences that include resetting a cloud-only user's password (SPEC §3.1: basic adds cloud-only reset). */
 const RESET_LICENCES: readonly Licence[] = ['basic', 'premium'];
 
+/** Whose password it is, as the rules need it. */
+export interface PasswordOwner {
+  userPrincipalName: string;
+  displayName: string;
+}
+
 export interface CloudResetView {
   resetId: string;
   outcome: ResultCode.Applied;
@@ -36,15 +42,19 @@ export class CloudPasswordsService implements OnModuleInit {
     await this.dummyHash;
   }
 
-  /** Refuses a new password the cloud's rules do not accept (422 password_rejected, with the reasons). */
-  checkRules(password: Secret): void {
-    const violations = cloudPasswordViolations(password);
+  /**
+   * Refuses a new password the cloud's rules do not accept (422 password_rejected, with the reasons); the
+   * user's names and the tenant's name count as banned words.
+   */
+  async checkRules(tenantId: string, user: PasswordOwner, password: Secret): Promise<void> {
+    const tenantName = (await this.credentials.tenantName(tenantId)) ?? '';
+    const violations = cloudPasswordViolations(password, { ...user, tenantName });
     if (violations.length > 0) throw new DomainError(ErrorCode.PasswordRejected, violations.join(' '), violations);
   }
 
   /** The hash to store for a new password, once it passes the cloud's rules. */
-  async hashNew(password: Secret): Promise<string> {
-    this.checkRules(password);
+  async hashNew(tenantId: string, user: PasswordOwner, password: Secret): Promise<string> {
+    await this.checkRules(tenantId, user, password);
     return hashPassword(password);
   }
 
@@ -76,12 +86,14 @@ export class CloudPasswordsService implements OnModuleInit {
         'Resetting a cloud-only user’s password needs the basic or premium licence.',
       );
     const password = options.password ?? generateTemporaryPassword();
+    const owner = await this.credentials.findById(tenantId, userId);
+    if (!owner) throw new DomainError(ErrorCode.UserNotFound);
     const resetId = randomUUID();
     const done = await this.credentials.adminReset({
       tenantId,
       userId,
       resetId,
-      passwordHash: await this.hashNew(password),
+      passwordHash: await this.hashNew(tenantId, owner, password),
       generated: options.password === undefined,
       mustChangeAtNextSignIn: options.mustChangeAtNextSignIn ?? false,
       unlock: options.unlock ?? false,
@@ -116,7 +128,7 @@ export class CloudPasswordsService implements OnModuleInit {
       tenantId,
       userId: user.id,
       expectedHash: stored,
-      passwordHash: await this.hashNew(replacement),
+      passwordHash: await this.hashNew(tenantId, user, replacement),
       keepSessionId: session.keep ? session.id : null,
     });
     if (!changed) throw invalidCurrentPassword();

@@ -40,6 +40,12 @@ export class CredentialsRepository {
     return row;
   }
 
+  /** The tenant's name: its words count as banned in its users' passwords. */
+  async tenantName(tenantId: string): Promise<string | undefined> {
+    const { rows } = await this.sql.query<{ name: string }>('SELECT name FROM tenants WHERE id = $1::uuid', [tenantId]);
+    return rows[0]?.name;
+  }
+
   async findById(tenantId: string, userId: string): Promise<CredentialRow | undefined> {
     const { rows } = await this.sql.query<CredentialRow>(
       `SELECT ${COLUMNS} FROM users WHERE id = $1::uuid AND tenant_id = $2::uuid AND ${LIVE}`,

@@ -36,7 +36,7 @@ export class UsersService {
         'A synced user’s password lives in the on-premises directory; leave password and mustChangeAtNextSignIn out.',
       );
     }
-    const passwordHash = dto.password ? await this.cloudPasswords.hashNew(dto.password) : null;
+    const passwordHash = dto.password ? await this.cloudPasswords.hashNew(tenantId, dto, dto.password) : null;
     const id = randomUUID();
     try {
       await this.users.insert({

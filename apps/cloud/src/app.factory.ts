@@ -8,7 +8,12 @@ import type { CloudConfig } from './config/cloud-config';
 export async function createCloudApp(config: CloudConfig): Promise<INestApplication> {
   const app = await NestFactory.create(CloudModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  const express = app.getHttpAdapter().getInstance() as {
+    disable(setting: string): void;
+    set(setting: string, value: unknown): void;
+  };
+  express.disable('x-powered-by');
+  if (config.trustProxy !== undefined) express.set('trust proxy', config.trustProxy);
   app.enableShutdownHooks();
   return app;
 }

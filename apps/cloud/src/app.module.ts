@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AgentsModule } from './agents/agents.module';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from './auth/auth.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { apiValidationPipe } from './common/api-validation.pipe';
@@ -27,6 +28,9 @@ export class CloudModule {
       module: CloudModule,
       imports: [
         ConfigModule.forRoot(config),
+        // Per network address and endpoint, in each replica's memory (SPEC §3.7); applied with
+        // @UseGuards(ThrottlerGuard) on the public controllers, not on the admin API.
+        ThrottlerModule.forRoot([{ name: 'public', ttl: 60_000, limit: config.publicRateLimitPerMinute }]),
         LoggerModule.forRoot(loggerParams(config.logLevel)),
         DatabaseModule.forRoot(config),
         MessagingModule,

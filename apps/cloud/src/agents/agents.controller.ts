@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { UuidParam } from '../common/api-validation.pipe';
 import { AdminGuard } from '../tenants/auth.guards';
 import { AgentsService } from './agents.service';
@@ -34,6 +35,7 @@ export class AgentsController {
 
 /** The agent itself; the one-time token in the body is its credential. */
 @Controller('api/v1/agents')
+@UseGuards(ThrottlerGuard)
 export class AgentRegistrationController {
   constructor(private readonly agents: AgentsService) {}
 

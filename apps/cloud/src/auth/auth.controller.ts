@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { UuidParam } from '../common/api-validation.pipe';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, type ChangePasswordView, type MeView, SignInDto, type SignInView } from './dto/auth.dto';
@@ -10,6 +11,7 @@ import { AcceptSessionScopes, CurrentSession, UserSessionGuard } from './user-se
  * account_locked, 403 account_disabled / password_expired, 503 directory_unreachable / not_configured.
  */
 @Controller('api/v1/tenants/:tenantId/auth')
+@UseGuards(ThrottlerGuard)
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
@@ -30,7 +32,7 @@ export class AuthController {
 
 /** The signed-in user's own account. */
 @Controller('api/v1/tenants/:tenantId/me')
-@UseGuards(UserSessionGuard)
+@UseGuards(ThrottlerGuard, UserSessionGuard)
 export class MeController {
   constructor(private readonly auth: AuthService) {}
 

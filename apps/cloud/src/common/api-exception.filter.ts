@@ -16,6 +16,10 @@ const FRAMEWORK_ERRORS: Partial<Record<number, { code: string; message: string }
   [HttpStatus.METHOD_NOT_ALLOWED]: { code: 'method_not_allowed', message: 'This method is not allowed here.' },
   [HttpStatus.PAYLOAD_TOO_LARGE]: { code: 'payload_too_large', message: 'The request body is too large.' },
   [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: { code: 'unsupported_media_type', message: 'Send JSON.' },
+  [HttpStatus.TOO_MANY_REQUESTS]: {
+    code: 'rate_limited',
+    message: 'Too many requests from your network address. Wait a minute, then try again.',
+  },
 };
 
 /**

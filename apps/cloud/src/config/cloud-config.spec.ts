@@ -45,6 +45,16 @@ describe('loadConfig', () => {
     expect(config.userSessionTtlMs).toBe(600_000);
   });
 
+  it('limits public endpoints to 30 requests a minute per address by default, and reads a proxy setting', () => {
+    expect(loadConfig(valid)).toMatchObject({ publicRateLimitPerMinute: 30, trustProxy: undefined });
+    expect(loadConfig({ ...valid, PUBLIC_RATE_LIMIT_PER_MINUTE: '120', HTTP_TRUST_PROXY: '1' })).toMatchObject({
+      publicRateLimitPerMinute: 120,
+      trustProxy: 1,
+    });
+    expect(loadConfig({ ...valid, HTTP_TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+    expect(failure({ ...valid, PUBLIC_RATE_LIMIT_PER_MINUTE: '0' })).toMatch(/PUBLIC_RATE_LIMIT_PER_MINUTE/);
+  });
+
   it('names every missing variable', () => {
     const message = failure({});
 

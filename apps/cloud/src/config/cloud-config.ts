@@ -110,6 +110,22 @@ export class CloudEnv {
   @Max(86_400_000)
   USER_SESSION_TTL_MS: number = 3_600_000;
 
+  /** Requests per minute one network address may make to each public (end-user and agent) endpoint. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'PUBLIC_RATE_LIMIT_PER_MINUTE must be an integer' })
+  @Min(1)
+  @Max(1_000_000)
+  PUBLIC_RATE_LIMIT_PER_MINUTE: number = 30;
+
+  /**
+   * Behind a reverse proxy: Express's `trust proxy` (a hop count, or e.g. `loopback`), so the client's
+   * address, which the rate limits count by, comes from X-Forwarded-For. Unset: the socket's address.
+   */
+  @IsOptional()
+  @IsString()
+  HTTP_TRUST_PROXY?: string;
+
   @IsOptional()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
@@ -127,6 +143,8 @@ const ENV_VARIABLES = [
   'WRITEBACK_SAFETY_MARGIN_MS',
   'AGENT_HEARTBEAT_INTERVAL_MS',
   'USER_SESSION_TTL_MS',
+  'PUBLIC_RATE_LIMIT_PER_MINUTE',
+  'HTTP_TRUST_PROXY',
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof CloudEnv)[];
 
@@ -145,6 +163,10 @@ export class CloudConfig {
     readonly logLevel: LogLevel,
     /** How long a user's sign-in session lasts (a session that may only change the password: at most 15 min). */
     readonly userSessionTtlMs: number,
+    /** Per network address and public endpoint (SPEC §3.7). */
+    readonly publicRateLimitPerMinute: number = 30,
+    /** Express `trust proxy`, when the cloud runs behind a reverse proxy. */
+    readonly trustProxy?: string | number,
   ) {}
 
   /** An agent whose last heartbeat is older than this is not responding (three intervals). */
@@ -186,5 +208,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     parsed.AGENT_HEARTBEAT_INTERVAL_MS,
     parsed.LOG_LEVEL,
     parsed.USER_SESSION_TTL_MS,
+    parsed.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    parsed.HTTP_TRUST_PROXY === undefined || !/^\d+$/.test(parsed.HTTP_TRUST_PROXY)
+      ? parsed.HTTP_TRUST_PROXY
+      : Number(parsed.HTTP_TRUST_PROXY),
   );
 }

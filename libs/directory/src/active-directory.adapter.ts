@@ -11,6 +11,7 @@ import {
   type Secret,
 } from '@sspr/contracts';
 import { AndFilter, Attribute, Change, EqualityFilter, type Client, type Entry } from 'ldapts';
+import { assertChangeable, readRetryingOnce, serviceAccountCheck } from './adapter-rules';
 import type { DirectoryAdapter, DirectoryHealthReport, DirectoryUser, ResetOptions } from './directory.adapter';
 import { adBindFailure, classifyLdapError, DirectoryError, type LdapOperation } from './directory.error';
 import { isObjectGuidString, objectGuidFromString, objectGuidToString } from './object-guid';
@@ -184,7 +185,7 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
   }
 
   async resetPassword(user: DirectoryUser, password: Secret, options: ResetOptions): Promise<void> {
-    this.#assertChangeable(user);
+    assertChangeable(user, this.#config.allowProtectedAccounts);
     const client = await this.#serviceClient();
     const control = this.#policyHintsControl(this.#policyHints);
     const value = unicodePwd(password);
@@ -203,19 +204,19 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
   }
 
   async setMustChange(user: DirectoryUser): Promise<void> {
-    this.#assertChangeable(user);
+    assertChangeable(user, this.#config.allowProtectedAccounts);
     await this.#write(user.dn, replace('pwdLastSet', '0'));
   }
 
   async unlock(user: DirectoryUser): Promise<void> {
-    this.#assertChangeable(user);
+    assertChangeable(user, this.#config.allowProtectedAccounts);
     if (!user.locked) return;
     await this.#write(user.dn, replace('lockoutTime', '0'));
   }
 
   async holdsPassword(user: DirectoryUser, password: Secret): Promise<boolean> {
     // Never a bind (a failure counts toward lockout) as an account this agent may not change anyway.
-    this.#assertChangeable(user);
+    assertChangeable(user, this.#config.allowProtectedAccounts);
     // A simple bind with an empty password is an unauthenticated bind that succeeds (RFC 4513 §5.1.2).
     if (password.length === 0) return false;
     const connection = this.#connection();
@@ -235,7 +236,7 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
   }
 
   async changePassword(user: DirectoryUser, current: Secret, next: Secret): Promise<void> {
-    this.#assertChangeable(user);
+    assertChangeable(user, this.#config.allowProtectedAccounts);
     if (current.length === 0) {
       throw new DirectoryError(ResultCode.InvalidCredentials, 'the current password is not correct');
     }
@@ -281,7 +282,7 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
 
   async verifyCredentials(user: DirectoryUser, password: Secret): Promise<CredentialVerdict> {
     if (user.disabled) return CredentialVerdict.Disabled;
-    this.#assertChangeable(user);
+    assertChangeable(user, this.#config.allowProtectedAccounts);
     // An empty password would be an unauthenticated bind that succeeds (RFC 4513 §5.1.2).
     if (password.length === 0) return CredentialVerdict.Invalid;
     const connection = this.#connection();
@@ -327,7 +328,17 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
       if (certificate) checks.push(certificate);
       return { reachable: false, error, checks };
     }
-    checks.push(await this.#serviceAccountCheck());
+    checks.push(
+      await serviceAccountCheck(async () => {
+        const connection = this.#connection();
+        try {
+          await connection.open();
+          await connection.client.bind(this.#config.bindDn, this.#config.bindPassword.reveal());
+        } finally {
+          await connection.close();
+        }
+      }),
+    );
     if (certificate) checks.push(certificate);
     const policyHints = this.#policyHints;
     if (policyHints) checks.push(this.#capabilitiesCheck(policyHints));
@@ -337,28 +348,6 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#service.close();
-  }
-
-  /**
-   * bind_account, on a connection of its own: a DC keeps serving a connection bound before the account was
-   * disabled or its password changed, so only a fresh bind tells whether the agent could bind again.
-   */
-  async #serviceAccountCheck(): Promise<HealthCheck> {
-    const connection = this.#connection();
-    try {
-      await connection.open();
-      await connection.client.bind(this.#config.bindDn, this.#config.bindPassword.reveal());
-      return { name: HealthCheckName.BindAccount, status: HealthCheckStatus.Pass };
-    } catch (err) {
-      const error = classifyLdapError(err, { operation: 'service-bind' });
-      return {
-        name: HealthCheckName.BindAccount,
-        status: HealthCheckStatus.Fail,
-        detail: `The service account can no longer sign in to the directory: ${error.detail}.`,
-      };
-    } finally {
-      await connection.close().catch(() => undefined);
-    }
   }
 
   #timeoutMs(): number {
@@ -450,18 +439,7 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
 
   /** A read on the shared connection, tried once more if a connection that was up turned out to be dead. */
   async #read<T>(operation: LdapOperation, work: (client: Client) => Promise<T>): Promise<T> {
-    const reused = this.#service.client.isBound;
-    try {
-      return await work(await this.#serviceClient());
-    } catch (err) {
-      const error = classifyLdapError(err, { operation });
-      if (!reused || error.code !== ResultCode.DirectoryUnreachable) throw error;
-    }
-    try {
-      return await work(await this.#serviceClient());
-    } catch (err) {
-      throw classifyLdapError(err, { operation });
-    }
+    return readRetryingOnce(this.#service.client.isBound, operation, async () => work(await this.#serviceClient()));
   }
 
   async #write(dn: string, change: Change): Promise<void> {
@@ -470,16 +448,6 @@ export class ActiveDirectoryAdapter implements DirectoryAdapter {
       await client.modify(dn, change);
     } catch (err) {
       throw classifyLdapError(err, { operation: 'modify' });
-    }
-  }
-
-  #assertChangeable(user: DirectoryUser): void {
-    if (user.disabled) throw new DirectoryError(ResultCode.AccountDisabled, 'the account is disabled');
-    if (user.protected && !this.#config.allowProtectedAccounts) {
-      throw new DirectoryError(
-        ResultCode.NotPermitted,
-        'the account is protected and the configuration does not allow changing it',
-      );
     }
   }
 }

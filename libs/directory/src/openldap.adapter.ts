@@ -23,6 +23,7 @@ import {
   type Entry,
   type Filter,
 } from 'ldapts';
+import { assertChangeable, readRetryingOnce, serviceAccountCheck } from './adapter-rules';
 import type { DirectoryAdapter, DirectoryHealthReport, DirectoryUser, ResetOptions } from './directory.adapter';
 import { classifyLdapError, DirectoryError, isInvalidCredentials, type LdapOperation } from './directory.error';
 import { encodePasswordModifyRequest, PASSWORD_MODIFY_OID } from './password-modify';
@@ -127,7 +128,7 @@ export class OpenLdapAdapter implements DirectoryAdapter {
   async resetPassword(user: DirectoryUser, password: Secret, options: ResetOptions): Promise<void> {
     // slapd's ppolicy clears pwdAccountLockedTime on every password change, the permanent lock included:
     // resetting a disabled account would enable it.
-    this.#assertChangeable(user);
+    assertChangeable(user, this.#config.allowProtectedAccounts);
     const client = await this.#service();
     const control = new PasswordPolicyControl();
     const newPassword = Buffer.from(password.reveal(), 'utf8');
@@ -152,7 +153,7 @@ export class OpenLdapAdapter implements DirectoryAdapter {
   }
 
   async setMustChange(user: DirectoryUser): Promise<void> {
-    this.#assertChangeable(user);
+    assertChangeable(user, this.#config.allowProtectedAccounts);
     const client = await this.#service();
     try {
       await this.#writePwdReset(client, user.dn);
@@ -162,7 +163,7 @@ export class OpenLdapAdapter implements DirectoryAdapter {
   }
 
   async unlock(user: DirectoryUser): Promise<void> {
-    this.#assertChangeable(user);
+    assertChangeable(user, this.#config.allowProtectedAccounts);
     const client = await this.#service();
     try {
       await this.#removeLock(client, user.dn);
@@ -173,7 +174,7 @@ export class OpenLdapAdapter implements DirectoryAdapter {
 
   async holdsPassword(user: DirectoryUser, password: Secret): Promise<boolean> {
     // Never a bind (a failure counts toward lockout) as an account this agent may not change anyway.
-    this.#assertChangeable(user);
+    assertChangeable(user, this.#config.allowProtectedAccounts);
     // A simple bind with an empty password is an unauthenticated bind that succeeds (RFC 4513 §5.1.2).
     if (password.length === 0) return false;
     const client = new Client(this.#clientOptions());
@@ -191,7 +192,7 @@ export class OpenLdapAdapter implements DirectoryAdapter {
   }
 
   async changePassword(user: DirectoryUser, current: Secret, next: Secret): Promise<void> {
-    this.#assertChangeable(user);
+    assertChangeable(user, this.#config.allowProtectedAccounts);
     if (current.length === 0) {
       throw new DirectoryError(ResultCode.InvalidCredentials, 'the current password is not correct');
     }
@@ -223,7 +224,7 @@ export class OpenLdapAdapter implements DirectoryAdapter {
 
   async verifyCredentials(user: DirectoryUser, password: Secret): Promise<CredentialVerdict> {
     if (user.disabled) return CredentialVerdict.Disabled;
-    this.#assertChangeable(user);
+    assertChangeable(user, this.#config.allowProtectedAccounts);
     // An empty password would be an unauthenticated bind that succeeds (RFC 4513 §5.1.2).
     if (password.length === 0) return CredentialVerdict.Invalid;
     const client = new Client(this.#clientOptions());
@@ -269,7 +270,16 @@ export class OpenLdapAdapter implements DirectoryAdapter {
       if (certificate) checks.push(certificate);
       return { reachable: false, error, checks };
     }
-    checks.push(await this.#serviceAccountCheck());
+    checks.push(
+      await serviceAccountCheck(async () => {
+        const client = new Client(this.#clientOptions());
+        try {
+          await client.bind(this.#config.bindDn, this.#config.bindPassword.reveal());
+        } finally {
+          await client.unbind().catch(() => undefined);
+        }
+      }),
+    );
     if (certificate) checks.push(certificate);
     try {
       await this.ping();
@@ -359,18 +369,7 @@ export class OpenLdapAdapter implements DirectoryAdapter {
 
   /** A read on the shared connection, tried once more if a connection that was up turned out to be dead. */
   async #read<T>(operation: LdapOperation, work: (client: Client) => Promise<T>): Promise<T> {
-    const reused = this.#client.isBound;
-    try {
-      return await work(await this.#service());
-    } catch (err) {
-      const error = classifyLdapError(err, { operation });
-      if (!reused || error.code !== ResultCode.DirectoryUnreachable) throw error;
-    }
-    try {
-      return await work(await this.#service());
-    } catch (err) {
-      throw classifyLdapError(err, { operation });
-    }
+    return readRetryingOnce(this.#client.isBound, operation, async () => work(await this.#service()));
   }
 
   async #isProtected(client: Client, dn: string): Promise<boolean> {
@@ -383,24 +382,6 @@ export class OpenLdapAdapter implements DirectoryAdapter {
     return searchEntries.length > 0;
   }
 
-  /** bind_account on a connection of its own: the shared one stays bound even after the account is revoked. */
-  async #serviceAccountCheck(): Promise<HealthCheck> {
-    const client = new Client(this.#clientOptions());
-    try {
-      await client.bind(this.#config.bindDn, this.#config.bindPassword.reveal());
-      return { name: HealthCheckName.BindAccount, status: HealthCheckStatus.Pass };
-    } catch (err) {
-      const error = classifyLdapError(err, { operation: 'service-bind' });
-      return {
-        name: HealthCheckName.BindAccount,
-        status: HealthCheckStatus.Fail,
-        detail: `The service account can no longer sign in to the directory: ${error.detail}.`,
-      };
-    } finally {
-      await client.unbind().catch(() => undefined);
-    }
-  }
-
   /** A bind as the user that failed, as the verdict of a user change. */
   #userBindError(err: unknown, policyError: number | undefined): DirectoryError {
     if (isInvalidCredentials(err) && policyError !== PasswordPolicyError.AccountLocked) {
@@ -409,16 +390,6 @@ export class OpenLdapAdapter implements DirectoryAdapter {
       });
     }
     return classifyLdapError(err, { operation: 'user-bind', passwordPolicyError: policyError });
-  }
-
-  #assertChangeable(user: DirectoryUser): void {
-    if (user.disabled) throw new DirectoryError(ResultCode.AccountDisabled, 'the account is disabled');
-    if (user.protected && !this.#config.allowProtectedAccounts) {
-      throw new DirectoryError(
-        ResultCode.NotPermitted,
-        'the account is protected and the configuration does not allow changing it',
-      );
-    }
   }
 
   /** slapd enforces pwdReset only under a policy with pwdMustChange TRUE; a `write` ACL on pwdReset is enough. */

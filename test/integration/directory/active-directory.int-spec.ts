@@ -15,7 +15,7 @@ import {
   type ActiveDirectoryConfig,
   type DirectoryUser,
 } from '@sspr/directory';
-import { startSamba, waitFor, type AdSeedUser, type SambaHandle } from '@sspr/test-support';
+import { directoryRejection, startSamba, waitFor, type AdSeedUser, type SambaHandle } from '@sspr/test-support';
 import { Attribute, Change, Client, InvalidCredentialsError } from 'ldapts';
 
 const NO_CHANGE = { mustChangeAtNextSignIn: false, unlock: false };
@@ -88,15 +88,6 @@ function configFor(dc: SambaHandle, overrides: Partial<ActiveDirectoryConfig> = 
     tls: { ca: dc.caPem, servername: dc.servername },
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DirectoryError> {
-  const err = await promise.then(
-    () => new Error('expected the call to fail, it succeeded'),
-    (e: unknown) => e,
-  );
-  if (!(err instanceof DirectoryError)) throw err;
-  return err;
 }
 
 function check(checks: HealthCheck[], name: HealthCheckName): HealthCheck | undefined {
@@ -176,7 +167,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
     });
 
     it('reports UserNotFound when neither the anchor nor the DN matches', async () => {
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.findUser({ dn: `CN=Nobody,OU=People,${dc.baseDn}`, immutableId: randomUUID() }),
       );
 
@@ -186,7 +177,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
     it('never takes the entry at the DN when it is not the anchored user', async () => {
       const user = await aUser();
 
-      const err = await rejection(adapter.findUser({ dn: user.dn, immutableId: randomUUID() }));
+      const err = await directoryRejection(adapter.findUser({ dn: user.dn, immutableId: randomUUID() }));
 
       expect(err.code).toBe(ResultCode.UserNotFound);
     });
@@ -194,13 +185,13 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
     it('refuses an anchor that is not a GUID', async () => {
       const user = await aUser();
 
-      const err = await rejection(adapter.findUser({ dn: user.dn, immutableId: '*' }));
+      const err = await directoryRejection(adapter.findUser({ dn: user.dn, immutableId: '*' }));
 
       expect(err.code).toBe(ResultCode.UserNotFound);
     });
 
     it('reports a DN that names a group, not a user, as UserNotFound', async () => {
-      const err = await rejection(adapter.findUser({ dn: dc.groups[0]!.dn }));
+      const err = await directoryRejection(adapter.findUser({ dn: dc.groups[0]!.dn }));
 
       expect(err.code).toBe(ResultCode.UserNotFound);
     });
@@ -240,7 +231,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
     ])('rejects a %s password with its reason and changes nothing', async (_, password, reason) => {
       const user = await aUser();
 
-      const err = await rejection(adapter.resetPassword(await find(user), new Secret(password), NO_CHANGE));
+      const err = await directoryRejection(adapter.resetPassword(await find(user), new Secret(password), NO_CHANGE));
 
       expect(err).toMatchObject({ code: ResultCode.RejectedByPolicy, reason, ldapResultCode: 19 });
       await expect(binds(dc, user.dn, user.password)).resolves.toBe(true);
@@ -284,7 +275,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
     });
 
     it('refuses a protected account and leaves its password as it was', async () => {
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.resetPassword(
           await adapter.findUser({ dn: dc.protectedUser.dn }),
           new Secret('Admin-Reset-2026'),
@@ -297,7 +288,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
     });
 
     it('refuses a disabled account', async () => {
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.resetPassword(
           await adapter.findUser({ dn: dc.disabledUser.dn }),
           new Secret('Revived-Pass-2026'),
@@ -312,7 +303,9 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
       await withAdapter(configFor(dc, { allowProtectedAccounts: true }), async (permissive) => {
         const administrator = await permissive.findUser({ dn: dc.adminDn });
 
-        const err = await rejection(permissive.resetPassword(administrator, new Secret('Taken-Over-2026'), NO_CHANGE));
+        const err = await directoryRejection(
+          permissive.resetPassword(administrator, new Secret('Taken-Over-2026'), NO_CHANGE),
+        );
 
         expect(err).toMatchObject({ code: ResultCode.NotPermitted, ldapResultCode: 50 });
       });
@@ -336,7 +329,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
     it('require: refuses the reset as a configuration error and changes nothing', async () => {
       const user = await aUser();
       await withAdapter(configFor(dc, { policyHints: 'require' }), async (strict) => {
-        const err = await rejection(
+        const err = await directoryRejection(
           strict.resetPassword(await strict.findUser({ dn: user.dn }), new Secret('Strict-Pass-2026'), NO_CHANGE),
         );
         const health = await strict.checkHealth();
@@ -378,7 +371,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
     it('answers InvalidCredentials for a wrong current password and changes nothing', async () => {
       const user = await aUser();
 
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.changePassword(await find(user), new Secret('Not-The-Password-1'), new Secret('Changed-Pass-2026')),
       );
 
@@ -391,7 +384,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
       const found = await find(user);
       await adapter.changePassword(found, new Secret(user.password), new Secret('First-Change-2026'));
 
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.changePassword(found, new Secret('First-Change-2026'), new Secret(user.password)),
       );
 
@@ -402,7 +395,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
     it('rejects a too short password as TooShort', async () => {
       const user = await aUser();
 
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.changePassword(await find(user), new Secret(user.password), new Secret('Ab1-short')),
       );
 
@@ -428,7 +421,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
       const found = await find(user);
       await adapter.setMustChange(found);
 
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.changePassword(found, new Secret('Not-The-Password-1'), new Secret('Own-Choice-Pass-2026')),
       );
 
@@ -445,7 +438,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
         // The seeded password is as old as the template, perhaps older than a day: reset it to now first.
         await adapter.resetPassword(found, new Secret('Fresh-Reset-2026'), NO_CHANGE);
 
-        const err = await rejection(
+        const err = await directoryRejection(
           adapter.changePassword(found, new Secret('Fresh-Reset-2026'), new Secret('Too-Soon-Pass-2026')),
         );
 
@@ -517,7 +510,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
       const user = await aUser();
       await lockOut(dc, user);
 
-      const err = await rejection(adapter.holdsPassword(await find(user), new Secret(user.password)));
+      const err = await directoryRejection(adapter.holdsPassword(await find(user), new Secret(user.password)));
 
       expect(err).toMatchObject({ code: ResultCode.RejectedByPolicy, reason: PolicyReason.Locked });
     });
@@ -558,7 +551,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
     });
 
     it('refuses a protected account (NotPermitted) without binding', async () => {
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.verifyCredentials(await adapter.findUser({ dn: dc.protectedUser.dn }), new Secret('Whatever-Pass-1')),
       );
 
@@ -596,7 +589,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
 
     it('refuses a DC whose certificate does not name the configured server (ConfigurationError)', async () => {
       await withAdapter(configFor(dc, { tls: { ca: dc.caPem, servername: 'other.example.test' } }), async (wrong) => {
-        const err = await rejection(wrong.ping());
+        const err = await directoryRejection(wrong.ping());
 
         expect(err.code).toBe(ResultCode.ConfigurationError);
       });
@@ -604,7 +597,7 @@ describe('ActiveDirectoryAdapter against Samba AD', () => {
 
     it('reports a wrong service password as a configuration error', async () => {
       await withAdapter(configFor(dc, { bindPassword: new Secret('Wrong-Service-Pass-1') }), async (wrong) => {
-        const err = await rejection(wrong.ping());
+        const err = await directoryRejection(wrong.ping());
 
         expect(err).toMatchObject({ code: ResultCode.ConfigurationError, ldapResultCode: 49 });
       });

@@ -1,48 +1,23 @@
 import { CredentialVerdict, PolicyReason, ResultCode, Secret } from '@sspr/contracts';
-import { DirectoryError, OpenLdapAdapter, type DirectoryUser } from '@sspr/directory';
-import { DEFAULT_POLICY_DN, startSlapd, waitFor, type SeedUser, type SlapdHandle } from '@sspr/test-support';
-import { Attribute, Change, Client, InvalidCredentialsError } from 'ldapts';
-
-/** The user's truth: a fresh connection and a simple bind. */
-async function binds(slapd: SlapdHandle, dn: string, password: string): Promise<boolean> {
-  const client = new Client({ url: slapd.url, timeout: 5000 });
-  try {
-    await client.bind(dn, password);
-    return true;
-  } catch (err) {
-    if (err instanceof InvalidCredentialsError) return false;
-    throw err;
-  } finally {
-    await client.unbind();
-  }
-}
-
-async function asRoot<T>(slapd: SlapdHandle, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ url: slapd.url, timeout: 5000 });
-  try {
-    await client.bind(slapd.rootDn, slapd.rootPassword);
-    return await work(client);
-  } finally {
-    await client.unbind();
-  }
-}
+import { OpenLdapAdapter, type DirectoryUser } from '@sspr/directory';
+import {
+  DEFAULT_POLICY_DN,
+  canBind,
+  directoryRejection,
+  startSlapd,
+  waitFor,
+  type SeedUser,
+  type SlapdHandle,
+} from '@sspr/test-support';
+import { Attribute, Change } from 'ldapts';
 
 async function setMinAge(slapd: SlapdHandle, seconds: number): Promise<void> {
-  await asRoot(slapd, (c) =>
+  await slapd.asRoot((c) =>
     c.modify(
       DEFAULT_POLICY_DN,
       new Change({ operation: 'replace', modification: new Attribute({ type: 'pwdMinAge', values: [`${seconds}`] }) }),
     ),
   );
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DirectoryError> {
-  const err = await promise.then(
-    () => new Error('expected the call to fail, it succeeded'),
-    (e: unknown) => e,
-  );
-  if (!(err instanceof DirectoryError)) throw err;
-  return err;
 }
 
 describe('OpenLDAP user change and pass-through verify (real slapd)', () => {
@@ -79,19 +54,19 @@ describe('OpenLDAP user change and pass-through verify (real slapd)', () => {
 
       await adapter.changePassword(await find(user), new Secret(user.password), new Secret('Changed-By-User-1'));
 
-      expect(await binds(slapd, user.dn, 'Changed-By-User-1')).toBe(true);
-      expect(await binds(slapd, user.dn, user.password)).toBe(false);
+      expect(await canBind(slapd.url, user.dn, 'Changed-By-User-1')).toBe(true);
+      expect(await canBind(slapd.url, user.dn, user.password)).toBe(false);
     });
 
     it('answers invalid credentials for a wrong current password and changes nothing', async () => {
       const user = aUser();
 
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.changePassword(await find(user), new Secret('Not-The-Password-1'), new Secret('Changed-By-User-2')),
       );
 
       expect(err.code).toBe(ResultCode.InvalidCredentials);
-      expect(await binds(slapd, user.dn, user.password)).toBe(true);
+      expect(await canBind(slapd.url, user.dn, user.password)).toBe(true);
     });
 
     it('refuses a password from the history with that reason', async () => {
@@ -99,7 +74,7 @@ describe('OpenLDAP user change and pass-through verify (real slapd)', () => {
       const found = await find(user);
       await adapter.changePassword(found, new Secret(user.password), new Secret('History-Step-One-1'));
 
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.changePassword(found, new Secret('History-Step-One-1'), new Secret(user.password)),
       );
 
@@ -107,7 +82,7 @@ describe('OpenLDAP user change and pass-through verify (real slapd)', () => {
         code: ResultCode.RejectedByPolicy,
         reason: PolicyReason.History,
       });
-      expect(await binds(slapd, user.dn, 'History-Step-One-1')).toBe(true);
+      expect(await canBind(slapd.url, user.dn, 'History-Step-One-1')).toBe(true);
     });
 
     it('refuses a change too soon after the previous one when the policy has a minimum age', async () => {
@@ -116,14 +91,14 @@ describe('OpenLDAP user change and pass-through verify (real slapd)', () => {
       await adapter.changePassword(found, new Secret(user.password), new Secret('Young-Password-1'));
       await setMinAge(slapd, 3600);
       try {
-        const err = await rejection(
+        const err = await directoryRejection(
           adapter.changePassword(found, new Secret('Young-Password-1'), new Secret('Young-Password-2')),
         );
         expect({ code: err.code, reason: err.reason }).toEqual({
           code: ResultCode.RejectedByPolicy,
           reason: PolicyReason.TooYoung,
         });
-        expect(await binds(slapd, user.dn, 'Young-Password-1')).toBe(true);
+        expect(await canBind(slapd.url, user.dn, 'Young-Password-1')).toBe(true);
       } finally {
         await setMinAge(slapd, 0);
       }
@@ -131,7 +106,7 @@ describe('OpenLDAP user change and pass-through verify (real slapd)', () => {
 
     it('refuses a disabled account without binding as it', async () => {
       const disabled = slapd.disabledUser!;
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.changePassword(await find(disabled), new Secret(disabled.password), new Secret('Never-Applied-1')),
       );
       expect(err.code).toBe(ResultCode.AccountDisabled);
@@ -164,7 +139,7 @@ describe('OpenLDAP user change and pass-through verify (real slapd)', () => {
     it('says locked once bad binds locked the account, and valid again after an unlock', async () => {
       const user = aUser();
       const found = await find(user);
-      for (let i = 0; i < 5; i++) await binds(slapd, user.dn, 'Wrong-Password-1');
+      for (let i = 0; i < 5; i++) await canBind(slapd.url, user.dn, 'Wrong-Password-1');
       await waitFor(async () => (await find(user)).locked || undefined, { timeoutMs: 5000, what: 'the lock' });
 
       expect(await adapter.verifyCredentials(found, new Secret(user.password))).toBe(CredentialVerdict.Locked);
@@ -181,7 +156,7 @@ describe('OpenLDAP user change and pass-through verify (real slapd)', () => {
 
     it('refuses to bind as a protected account', async () => {
       const admin = slapd.adminUser!;
-      const err = await rejection(adapter.verifyCredentials(await find(admin), new Secret(admin.password)));
+      const err = await directoryRejection(adapter.verifyCredentials(await find(admin), new Secret(admin.password)));
       expect(err.code).toBe(ResultCode.NotPermitted);
     });
   });

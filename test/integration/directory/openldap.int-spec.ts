@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PolicyReason, ResultCode, Secret } from '@sspr/contracts';
-import {
-  DirectoryError,
-  escapeDnValue,
-  OpenLdapAdapter,
-  type DirectoryUser,
-  type OpenLdapConfig,
-} from '@sspr/directory';
-import { startSlapd, waitFor, type SeedUser, type SlapdHandle } from '@sspr/test-support';
+import { escapeDnValue, OpenLdapAdapter, type DirectoryUser, type OpenLdapConfig } from '@sspr/directory';
+import { directoryRejection, startSlapd, waitFor, type SeedUser, type SlapdHandle } from '@sspr/test-support';
 import { Attribute, Change, Client, InvalidCredentialsError, PasswordPolicyControl, PasswordPolicyError } from 'ldapts';
 
 const NO_CHANGE = { mustChangeAtNextSignIn: false, unlock: false };
@@ -38,19 +32,8 @@ async function binds(slapd: SlapdHandle, dn: string, password: string): Promise<
   return (await bindAs(slapd, dn, password)).bound;
 }
 
-/** Arrange and inspect as the root DN (it bypasses ACLs and ppolicy); never what the adapter does. */
-async function asRoot<T>(slapd: SlapdHandle, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ url: slapd.url, timeout: 5000 });
-  try {
-    await client.bind(slapd.rootDn, slapd.rootPassword);
-    return await work(client);
-  } finally {
-    await client.unbind();
-  }
-}
-
 async function readAttribute(slapd: SlapdHandle, dn: string, attribute: string): Promise<string | undefined> {
-  const { searchEntries } = await asRoot(slapd, (c) => c.search(dn, { scope: 'base', attributes: [attribute] }));
+  const { searchEntries } = await slapd.asRoot((c) => c.search(dn, { scope: 'base', attributes: [attribute] }));
   const value = searchEntries[0]?.[attribute];
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : String(first);
@@ -73,15 +56,6 @@ function configFor(slapd: SlapdHandle, overrides: Partial<OpenLdapConfig> = {}):
     baseDn: slapd.baseDn,
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DirectoryError> {
-  const err = await promise.then(
-    () => new Error('expected the call to fail, it succeeded'),
-    (e: unknown) => e,
-  );
-  if (!(err instanceof DirectoryError)) throw err;
-  return err;
 }
 
 describe('OpenLdapAdapter against slapd', () => {
@@ -145,7 +119,7 @@ describe('OpenLdapAdapter against slapd', () => {
     });
 
     it('reports UserNotFound when neither the anchor nor the DN matches', async () => {
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.findUser({ dn: `uid=nobody,ou=people,${slapd.baseDn}`, immutableId: randomUUID() }),
       );
 
@@ -155,13 +129,15 @@ describe('OpenLdapAdapter against slapd', () => {
     it('does not fall back to a DN that now names another object than the anchor', async () => {
       const other = aUser();
 
-      const err = await rejection(adapter.findUser({ dn: other.dn, immutableId: randomUUID() }));
+      const err = await directoryRejection(adapter.findUser({ dn: other.dn, immutableId: randomUUID() }));
 
       expect(err.code).toBe(ResultCode.UserNotFound);
     });
 
     it('treats filter syntax in the anchor as data, not as a wildcard', async () => {
-      const err = await rejection(adapter.findUser({ dn: `uid=nobody,ou=people,${slapd.baseDn}`, immutableId: '*' }));
+      const err = await directoryRejection(
+        adapter.findUser({ dn: `uid=nobody,ou=people,${slapd.baseDn}`, immutableId: '*' }),
+      );
 
       expect(err.code).toBe(ResultCode.UserNotFound);
     });
@@ -188,7 +164,7 @@ describe('OpenLdapAdapter against slapd', () => {
     it('rejects a too-short password as TooShort and leaves the old password in place', async () => {
       const user = aUser();
 
-      const err = await rejection(adapter.resetPassword(await find(user), new Secret('Short1!'), NO_CHANGE));
+      const err = await directoryRejection(adapter.resetPassword(await find(user), new Secret('Short1!'), NO_CHANGE));
 
       expect(err).toMatchObject({
         code: ResultCode.RejectedByPolicy,
@@ -203,7 +179,7 @@ describe('OpenLdapAdapter against slapd', () => {
       const found = await find(user);
       await adapter.resetPassword(found, new Secret('First-Reset-Pass-1'), NO_CHANGE);
 
-      const err = await rejection(adapter.resetPassword(found, new Secret(user.password), NO_CHANGE));
+      const err = await directoryRejection(adapter.resetPassword(found, new Secret(user.password), NO_CHANGE));
 
       expect(err).toMatchObject({ code: ResultCode.RejectedByPolicy, reason: PolicyReason.History });
       await expect(binds(slapd, user.dn, 'First-Reset-Pass-1')).resolves.toBe(true);
@@ -212,7 +188,7 @@ describe('OpenLdapAdapter against slapd', () => {
     it('rejects a password ppolicy cannot check (it looks pre-hashed) as Quality, not TooShort', async () => {
       const user = aUser();
 
-      const err = await rejection(
+      const err = await directoryRejection(
         adapter.resetPassword(await find(user), new Secret('{SSHA}looks-hashed-already'), NO_CHANGE),
       );
 
@@ -261,7 +237,7 @@ describe('OpenLdapAdapter against slapd', () => {
       const disabled = slapd.disabledUser!;
       const found = await adapter.findUser({ dn: disabled.dn, immutableId: disabled.immutableId });
 
-      const err = await rejection(adapter.resetPassword(found, new Secret('Revived-Pass-1'), NO_CHANGE));
+      const err = await directoryRejection(adapter.resetPassword(found, new Secret('Revived-Pass-1'), NO_CHANGE));
 
       expect(err.code).toBe(ResultCode.AccountDisabled);
       await expect(readAttribute(slapd, disabled.dn, 'pwdAccountLockedTime')).resolves.toBe('000001010000Z');
@@ -273,7 +249,7 @@ describe('OpenLdapAdapter against slapd', () => {
       try {
         const found = await guarded.findUser({ dn: admin.dn, immutableId: admin.immutableId });
 
-        const err = await rejection(guarded.resetPassword(found, new Secret('Admin-Takeover-1'), NO_CHANGE));
+        const err = await directoryRejection(guarded.resetPassword(found, new Secret('Admin-Takeover-1'), NO_CHANGE));
 
         expect(found.protected).toBe(true);
         expect(err.code).toBe(ResultCode.NotPermitted);
@@ -326,7 +302,7 @@ describe('OpenLdapAdapter against slapd', () => {
     it('escapes a DN full of special characters end to end', async () => {
       const cn = ' Smith, Jane (Ops) #1 + "QA" <x>; \\ *';
       const dn = `cn=${escapeDnValue(cn)},ou=people,${slapd.baseDn}`;
-      await asRoot(slapd, (c) =>
+      await slapd.asRoot((c) =>
         c.add(dn, { objectClass: 'inetOrgPerson', cn, sn: 'Smith', userPassword: 'Initial-Special-Pass-1' }),
       );
 
@@ -381,7 +357,7 @@ describe('OpenLdapAdapter against slapd', () => {
     it('refuses to unlock a disabled account', async () => {
       const disabled = slapd.disabledUser!;
 
-      const err = await rejection(adapter.unlock(await adapter.findUser({ dn: disabled.dn })));
+      const err = await directoryRejection(adapter.unlock(await adapter.findUser({ dn: disabled.dn })));
 
       expect(err.code).toBe(ResultCode.AccountDisabled);
       await expect(readAttribute(slapd, disabled.dn, 'pwdAccountLockedTime')).resolves.toBe('000001010000Z');
@@ -411,7 +387,7 @@ describe('OpenLdapAdapter against slapd', () => {
       const user = aUser();
       await lockOut(slapd, user);
 
-      const err = await rejection(adapter.holdsPassword(await find(user), new Secret(user.password)));
+      const err = await directoryRejection(adapter.holdsPassword(await find(user), new Secret(user.password)));
 
       expect(err).toMatchObject({ code: ResultCode.RejectedByPolicy, reason: PolicyReason.Locked });
     });
@@ -428,7 +404,7 @@ describe('OpenLdapAdapter against slapd', () => {
     it('reports a wrong service password as a configuration error', async () => {
       const misconfigured = new OpenLdapAdapter(configFor(slapd, { bindPassword: new Secret('Wrong-Service-Pass-1') }));
       try {
-        const err = await rejection(misconfigured.ping());
+        const err = await directoryRejection(misconfigured.ping());
 
         expect(err.code).toBe(ResultCode.ConfigurationError);
       } finally {
@@ -457,7 +433,7 @@ describe('OpenLdapAdapter when slapd goes away', () => {
     await adapter.ping();
     await slapd.stop();
     try {
-      const err = await rejection(adapter.findUser({ dn: user.dn, immutableId: user.immutableId }));
+      const err = await directoryRejection(adapter.findUser({ dn: user.dn, immutableId: user.immutableId }));
 
       expect(err.code).toBe(ResultCode.DirectoryUnreachable);
     } finally {
@@ -468,7 +444,7 @@ describe('OpenLdapAdapter when slapd goes away', () => {
   it('works again on the same adapter once slapd is back', async () => {
     const user = slapd.users[1]!;
     await slapd.stop();
-    await expect(rejection(adapter.ping())).resolves.toMatchObject({ code: ResultCode.DirectoryUnreachable });
+    await expect(directoryRejection(adapter.ping())).resolves.toMatchObject({ code: ResultCode.DirectoryUnreachable });
 
     await slapd.start();
 
@@ -492,7 +468,7 @@ describe('OpenLdapAdapter when slapd goes away', () => {
       );
 
       // The operation timeout ends it (the test's own time limit would catch a hang).
-      const err = await rejection(adapter.resetPassword(found, new Secret('Frozen-Pass-1'), NO_CHANGE));
+      const err = await directoryRejection(adapter.resetPassword(found, new Secret('Frozen-Pass-1'), NO_CHANGE));
 
       expect(err.code).toBe(ResultCode.DirectoryUnreachable);
     } finally {
@@ -510,7 +486,7 @@ describe('OpenLdapAdapter under a minimum password age', () => {
 
   beforeAll(async () => {
     slapd = await startSlapd();
-    await asRoot(slapd, (c) =>
+    await slapd.asRoot((c) =>
       c.modify(
         `cn=default,ou=policies,${slapd.baseDn}`,
         new Change({ operation: 'replace', modification: new Attribute({ type: 'pwdMinAge', values: ['3600'] }) }),
@@ -529,7 +505,7 @@ describe('OpenLdapAdapter under a minimum password age', () => {
     const found = await adapter.findUser({ dn: user.dn });
     await adapter.resetPassword(found, new Secret('Young-Pass-1'), NO_CHANGE);
 
-    const err = await rejection(adapter.resetPassword(found, new Secret('Younger-Pass-2'), NO_CHANGE));
+    const err = await directoryRejection(adapter.resetPassword(found, new Secret('Younger-Pass-2'), NO_CHANGE));
 
     expect(err).toMatchObject({ code: ResultCode.RejectedByPolicy, reason: PolicyReason.TooYoung });
   });

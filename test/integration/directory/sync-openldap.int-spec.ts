@@ -11,33 +11,22 @@ import {
 import { PEOPLE_DN, startSlapd, type SlapdHandle } from '@sspr/test-support';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { Attribute, Change, Client, Control } from 'ldapts';
+import { Attribute, Change, Control } from 'ldapts';
 
 const GROUPS_DN = 'ou=groups,dc=example,dc=test';
 const RELAX_RULES_OID = '1.3.6.1.4.1.4203.666.5.12';
 const NOTHING = { users: [], groups: [], deletedAnchors: [] };
-
-/** Arrange as the root DN (bypasses ACLs); never what the sync source does. */
-async function asRoot<T>(slapd: SlapdHandle, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ url: slapd.url, timeout: 5000 });
-  try {
-    await client.bind(slapd.rootDn, slapd.rootPassword);
-    return await work(client);
-  } finally {
-    await client.unbind();
-  }
-}
 
 function replace(type: string, ...values: string[]): Change {
   return new Change({ operation: 'replace', modification: new Attribute({ type, values }) });
 }
 
 async function setAttribute(slapd: SlapdHandle, dn: string, type: string, ...values: string[]): Promise<void> {
-  await asRoot(slapd, (c) => c.modify(dn, replace(type, ...values)));
+  await slapd.asRoot((c) => c.modify(dn, replace(type, ...values)));
 }
 
 async function entryUuid(slapd: SlapdHandle, dn: string): Promise<string> {
-  const { searchEntries } = await asRoot(slapd, (c) => c.search(dn, { scope: 'base', attributes: ['entryUUID'] }));
+  const { searchEntries } = await slapd.asRoot((c) => c.search(dn, { scope: 'base', attributes: ['entryUUID'] }));
   return String(searchEntries[0]?.entryUUID);
 }
 
@@ -118,7 +107,7 @@ describe('OpenLdapSyncSource against slapd', () => {
 
     it('reads the members of a groupOfUniqueNames, without the optional unique id', async () => {
       const dn = `cn=reviewers,${GROUPS_DN}`;
-      await asRoot(slapd, (c) =>
+      await slapd.asRoot((c) =>
         c.add(dn, {
           objectClass: 'groupOfUniqueNames',
           cn: 'reviewers',
@@ -155,7 +144,7 @@ describe('OpenLdapSyncSource against slapd', () => {
 
   describe('scope', () => {
     beforeEach(async () => {
-      await asRoot(slapd, async (c) => {
+      await slapd.asRoot(async (c) => {
         await c.add('ou=contractors,dc=example,dc=test', { objectClass: 'organizationalUnit', ou: 'contractors' });
         await c.add('uid=carl.contractor,ou=contractors,dc=example,dc=test', {
           objectClass: 'inetOrgPerson',
@@ -238,7 +227,7 @@ describe('OpenLdapSyncSource against slapd', () => {
     });
 
     it('returns a group whose membership changed', async () => {
-      await asRoot(slapd, (c) =>
+      await slapd.asRoot((c) =>
         c.modify(
           `cn=sales,${GROUPS_DN}`,
           new Change({
@@ -258,7 +247,7 @@ describe('OpenLdapSyncSource against slapd', () => {
     it('reports a deleted user’s anchor', async () => {
       const leaver = await slapd.addPerson('short.stay');
       ({ watermark } = await source.changesSince(watermark));
-      await asRoot(slapd, (c) => c.del(leaver.dn));
+      await slapd.asRoot((c) => c.del(leaver.dn));
 
       const delta = await source.changesSince(watermark);
 
@@ -269,7 +258,7 @@ describe('OpenLdapSyncSource against slapd', () => {
       const scoped = new OpenLdapSyncSource(configFor(slapd, { baseDn: PEOPLE_DN }));
       const { watermark: scopedWatermark } = await scoped.full();
       const carol = slapd.users.find((u) => u.uid === 'carol.clark');
-      await asRoot(slapd, async (c) => {
+      await slapd.asRoot(async (c) => {
         await c.add('ou=alumni,dc=example,dc=test', { objectClass: 'organizationalUnit', ou: 'alumni' });
         await c.modifyDN(`uid=carol.clark,${PEOPLE_DN}`, 'uid=carol.clark,ou=alumni,dc=example,dc=test');
       });
@@ -327,7 +316,7 @@ describe('OpenLdapSyncSource against slapd', () => {
 
     it('finds a change whose modifyTimestamp is older than the watermark (late replication, clock stepped back)', async () => {
       // The Relax Rules control lets the root DN write modifyTimestamp, as a replica writes the provider's.
-      await asRoot(slapd, (c) =>
+      await slapd.asRoot((c) =>
         c.modify(
           `uid=grace.garcia,${PEOPLE_DN}`,
           [replace('mobile', '+1 555 7777'), replace('modifyTimestamp', '20000101000000Z')],
@@ -345,7 +334,7 @@ describe('OpenLdapSyncSource against slapd', () => {
     it('returns the same changes again when asked again from the same watermark (a run the agent could not deliver)', async () => {
       await setAttribute(slapd, `uid=bob.baker,${PEOPLE_DN}`, 'mobile', '+1 555 9999');
       const leaver = slapd.users.find((u) => u.uid === 'heidi.hughes');
-      await asRoot(slapd, (c) => c.del(leaver?.dn ?? ''));
+      await slapd.asRoot((c) => c.del(leaver?.dn ?? ''));
       const lost = await source.changesSince(watermark);
 
       const retried = await source.changesSince(watermark);

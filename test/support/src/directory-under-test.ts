@@ -1,4 +1,4 @@
-import { Attribute, Change, Client, InvalidCredentialsError } from 'ldapts';
+import { Attribute, Change } from 'ldapts';
 import { objectGuidToString } from '@sspr/directory';
 import { canBind } from './ldap-check';
 import type { AdSeedUser, SambaHandle } from './samba';
@@ -46,21 +46,12 @@ export function openLdapUnderTest(slapd: SlapdHandle): DirectoryUnderTest {
     password: u.password,
     immutableId: u.immutableId,
   });
-  const asRoot = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
-    const client = new Client({ url: slapd.url, timeout: 5000 });
-    try {
-      await client.bind(slapd.rootDn, slapd.rootPassword);
-      return await work(client);
-    } finally {
-      await client.unbind();
-    }
-  };
   return {
     kind: 'openldap',
     endpoint: slapd,
     people: slapd.users.map(person),
     syncedAnchors: () =>
-      asRoot(async (c) => {
+      slapd.asRoot(async (c) => {
         const { searchEntries } = await c.search(slapd.baseDn, {
           scope: 'sub',
           filter: '(objectClass=inetOrgPerson)',
@@ -73,7 +64,7 @@ export function openLdapUnderTest(slapd: SlapdHandle): DirectoryUnderTest {
       for (let i = 0; i < 5; i++) await canBind(slapd.url, p.dn, WRONG_PASSWORD);
       // slapd records the failure that locks just after answering the bind.
       for (let i = 0; i < 50; i++) {
-        const locked = await asRoot(async (c) => {
+        const locked = await slapd.asRoot(async (c) => {
           const { searchEntries } = await c.search(p.dn, { scope: 'base', attributes: ['pwdAccountLockedTime'] });
           return searchEntries[0]?.['pwdAccountLockedTime'] !== undefined;
         });
@@ -83,14 +74,14 @@ export function openLdapUnderTest(slapd: SlapdHandle): DirectoryUnderTest {
       throw new Error(`${p.dn} was not locked by bad binds`);
     },
     setMobile: (dn, mobile) =>
-      asRoot((c) =>
+      slapd.asRoot((c) =>
         c.modify(
           dn,
           new Change({ operation: 'replace', modification: new Attribute({ type: 'mobile', values: [mobile] }) }),
         ),
       ),
     addPerson: async (name) => person(await slapd.addPerson(name)),
-    deletePerson: (dn) => asRoot((c) => c.del(dn)),
+    deletePerson: (dn) => slapd.asRoot((c) => c.del(dn)),
     stop: () => slapd.stop(),
     start: () => slapd.start(),
     destroy: () => slapd.destroy(),
@@ -100,26 +91,8 @@ export function openLdapUnderTest(slapd: SlapdHandle): DirectoryUnderTest {
 /** The agent's default AD user filter; the system accounts it also selects are excluded by the sync source. */
 const AD_PEOPLE_FILTER = '(&(objectCategory=person)(objectClass=user)(!(isCriticalSystemObject=TRUE)))';
 
-/** A bind over LDAPS trusting the test CA: the user's truth on the DC. */
-async function canBindAd(samba: SambaHandle, dn: string, password: string): Promise<boolean> {
-  const client = new Client({
-    url: samba.url,
-    timeout: 5000,
-    connectTimeout: 5000,
-    tlsOptions: { ca: samba.caPem, servername: samba.servername, minVersion: 'TLSv1.2' },
-  });
-  try {
-    await client.bind(dn, password);
-    return true;
-  } catch (err) {
-    if (err instanceof InvalidCredentialsError) return false;
-    throw err;
-  } finally {
-    await client.unbind();
-  }
-}
-
 export function sambaUnderTest(samba: SambaHandle): DirectoryUnderTest {
+  const tls = { ca: samba.caPem, servername: samba.servername, minVersion: 'TLSv1.2' } as const;
   const person = (u: AdSeedUser): DirectoryPerson => ({
     dn: u.dn,
     userPrincipalName: u.userPrincipalName,
@@ -148,9 +121,9 @@ export function sambaUnderTest(samba: SambaHandle): DirectoryUnderTest {
         });
         return new Set(searchEntries.map((e) => objectGuidToString(e['objectGUID'] as Buffer)));
       }),
-    canBind: (dn, password) => canBindAd(samba, dn, password),
+    canBind: (dn, password) => canBind(samba.url, dn, password, tls),
     lockOut: async (p) => {
-      for (let i = 0; i < 5; i++) await canBindAd(samba, p.dn, WRONG_PASSWORD);
+      for (let i = 0; i < 5; i++) await canBind(samba.url, p.dn, WRONG_PASSWORD, tls);
     },
     setMobile: (dn, mobile) =>
       samba.asAdministrator((c) =>

@@ -63,6 +63,8 @@ export interface SlapdHandle {
   readonly pid: number | undefined;
   /** Adds an ordinary person under ou=people (as the root DN) with the seed password pattern; for tests that need many. */
   addPerson(uid: string): Promise<SeedUser>;
+  /** A client bound as the root DN (it bypasses ACLs and ppolicy), for arranging and inspecting; closed after `work`. */
+  asRoot<T>(work: (client: Client) => Promise<T>): Promise<T>;
   /** SIGTERM, then wait for the process to exit. */
   stop(): Promise<void>;
   /** Start again on the same directory and port. */
@@ -207,6 +209,16 @@ async function readPeople(url: string): Promise<SeededPeople> {
   }
 }
 
+async function asRoot<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ url, timeout: 5000, connectTimeout: 5000 });
+  try {
+    await client.bind(ROOT_DN, ROOT_PASSWORD);
+    return await work(client);
+  } finally {
+    await client.unbind();
+  }
+}
+
 async function addPerson(url: string, uid: string): Promise<SeedUser> {
   const dn = `uid=${escapeDnValue(uid)},${PEOPLE_DN}`;
   const password = seedPassword(uid);
@@ -336,6 +348,7 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
       return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
     },
     addPerson: (uid) => addPerson(url, uid),
+    asRoot: (work) => asRoot(url, work),
     stop,
     start: async () => {
       await stop();

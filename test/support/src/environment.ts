@@ -11,8 +11,8 @@ import {
   type DirectoryUnderTest,
 } from './directory-under-test';
 import { startSamba } from './samba';
-import { startSlapd, type SlapdHandle } from './slapd';
-import { Stack, type SyncedUser } from './stack';
+import { startSlapd, type SeedUser, type SlapdHandle } from './slapd';
+import { Stack, type DirectoryEndpoint, type SyncedUser } from './stack';
 import { freePort } from './free-port';
 import type { NodeProcess } from './processes';
 
@@ -44,23 +44,38 @@ export interface Environment {
 }
 
 export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
-  const cleanups: (() => Promise<void>)[] = [];
+  const slapd = await startSlapd();
+  const people = slapd.users.slice(0, options.users ?? slapd.users.length);
+  const started = await startStackFor(slapd, people, () => slapd.destroy(), 'e2e', options);
+  return { ...started, slapd };
+}
+
+/**
+ * The rest of an environment around a directory already started: a database, a vhost, the cloud, a tenant
+ * with `people` imported as synced users and one running agent. Owns `destroyDirectory` from here on: it is
+ * called by the teardown, or at once if anything here fails.
+ */
+async function startStackFor<U extends SeedUser | DirectoryPerson>(
+  endpoint: DirectoryEndpoint,
+  people: U[],
+  destroyDirectory: () => Promise<void>,
+  name: string,
+  options: EnvironmentOptions,
+) {
+  const cleanups: (() => Promise<void>)[] = [destroyDirectory];
   const teardown = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    const workDir = mkdtempSync(join(tmpdir(), 'sspr-e2e-'));
-    const slapd = await startSlapd();
-    cleanups.push(() => slapd.destroy());
+    const workDir = mkdtempSync(join(tmpdir(), `sspr-${name}-`));
     const database = await createTestDatabase();
     cleanups.push(() => database.drop());
     const vhost = await createTestVhost();
     cleanups.push(() => vhost.delete());
-
     const stack = new Stack({
       databaseUrl: database.url,
       amqpUrl: vhost.url,
-      directory: slapd,
+      directory: endpoint,
       workDir,
       cloudPort: await freePort(),
       deadlineMs: options.deadlineMs,
@@ -70,23 +85,8 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     });
     cleanups.push(() => stack.stop());
     await stack.startCloud();
-
-    const { tenantId, admin, users, agent } = await stack.provisionTenant(
-      `e2e-${Date.now()}`,
-      slapd.users.slice(0, options.users ?? slapd.users.length),
-    );
-    return {
-      slapd,
-      stack,
-      admin,
-      tenantId,
-      agent,
-      users,
-      databaseUrl: database.url,
-      amqpUrl: vhost.url,
-      workDir,
-      teardown,
-    };
+    const { tenantId, admin, users, agent } = await stack.provisionTenant(`${name}-${Date.now()}`, people);
+    return { stack, admin, tenantId, agent, users, databaseUrl: database.url, amqpUrl: vhost.url, workDir, teardown };
   } catch (err) {
     await teardown();
     throw err;
@@ -115,42 +115,16 @@ export interface DirectoryEnvironmentOptions extends EnvironmentOptions {
  * one agent configured for it, a tenant with `users` of the directory's people imported through the admin API.
  */
 export async function startDirectoryEnvironment(options: DirectoryEnvironmentOptions): Promise<DirectoryEnvironment> {
-  const cleanups: (() => Promise<void>)[] = [];
-  const teardown = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  };
-  try {
-    const workDir = mkdtempSync(join(tmpdir(), `sspr-e2e-${options.kind}-`));
-    const directory =
-      options.directory ??
-      (options.kind === 'openldap' ? openLdapUnderTest(await startSlapd()) : sambaUnderTest(await startSamba()));
-    cleanups.push(() => directory.destroy());
-    const database = await createTestDatabase();
-    cleanups.push(() => database.drop());
-    const vhost = await createTestVhost();
-    cleanups.push(() => vhost.delete());
-    const stack = new Stack({
-      databaseUrl: database.url,
-      amqpUrl: vhost.url,
-      directory: directory.endpoint,
-      workDir,
-      cloudPort: await freePort(),
-      deadlineMs: options.deadlineMs,
-      heartbeatIntervalMs: options.heartbeatIntervalMs,
-      logLevel: options.logLevel,
-      agentEnv: options.agentEnv,
-    });
-    cleanups.push(() => stack.stop());
-    await stack.startCloud();
-    const imported = directory.people.slice(0, options.users ?? directory.people.length);
-    const { tenantId, admin, agent, users } = await stack.provisionTenant(
-      `e2e-${options.kind}-${Date.now()}`,
-      imported,
-    );
-    const people = imported.map((p, i) => ({ ...p, id: users[i]!.id }));
-    return { directory, stack, admin, tenantId, agent, people, teardown };
-  } catch (err) {
-    await teardown();
-    throw err;
-  }
+  const directory =
+    options.directory ??
+    (options.kind === 'openldap' ? openLdapUnderTest(await startSlapd()) : sambaUnderTest(await startSamba()));
+  const people = directory.people.slice(0, options.users ?? directory.people.length);
+  const started = await startStackFor(
+    directory.endpoint,
+    people,
+    () => directory.destroy(),
+    `e2e-${options.kind}`,
+    options,
+  );
+  return { ...started, directory, people: started.users };
 }

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
 import { escapeDnValue, objectGuidToString } from '@sspr/directory';
 import { createTestCa, defaultValidity, issueTestCertificate, type CertificateValidity } from './test-ca';
+import { awaitServerStart, stopServer } from './server-process';
 import { waitFor } from './wait-for';
 
 const run = promisify(execFile);
@@ -196,24 +197,6 @@ const TEMPLATE_KEY_PARTS = [
   serviceAces('SID'),
 ];
 
-/** Every samba this process started and has not seen exit; killed if the process exits first. */
-const running = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-}
-
-async function logTail(dir: string): Promise<string> {
-  const log = await readFile(join(dir, 'samba.log'), 'utf8').catch(
-    (err: NodeJS.ErrnoException) => `(no log: ${err.code})`,
-  );
-  return log.split('\n').slice(-15).join('\n');
-}
-
 function sambaMissing(): Error {
   return new Error(
     'Samba AD is not installed: apt-get install -y samba samba-ad-dc ldb-tools (.ci/run does it on a fresh machine)',
@@ -379,36 +362,15 @@ function dcProcess(dir: string, host: string): DcProcess {
     } finally {
       closeSync(log);
     }
-    const started = child;
-    running.add(started);
-    started.once('exit', () => running.delete(started));
-    const died = exited(started).then(async (code) => {
-      throw new Error(`samba exited with code ${code} while starting:\n${await logTail(dir)}`);
-    });
-    try {
-      await Promise.race([
-        waitFor(() => asAdministrator(host, () => Promise.resolve(true)), {
-          timeoutMs: START_TIMEOUT_MS,
-          intervalMs: 50,
-          what: `samba to answer LDAPS on ${host}`,
-        }),
-        died,
-      ]);
-    } catch (err) {
-      started.kill('SIGKILL');
-      throw err;
-    } finally {
-      died.catch(() => undefined); // settled later by stop(); its rejection only matters during the start
-    }
+    await awaitServerStart(child, 'samba', join(dir, 'samba.log'), () =>
+      waitFor(() => asAdministrator(host, () => Promise.resolve(true)), {
+        timeoutMs: START_TIMEOUT_MS,
+        intervalMs: 50,
+        what: `samba to answer LDAPS on ${host}`,
+      }),
+    );
   };
-  const stop = async (): Promise<void> => {
-    const current = child;
-    if (!current || current.exitCode !== null || current.signalCode !== null) return;
-    current.kill('SIGTERM');
-    const timer = setTimeout(() => current.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await exited(current);
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => stopServer(child, STOP_TIMEOUT_MS);
   return {
     start: async () => {
       await stop();

@@ -9,6 +9,7 @@ import { freePort } from './free-port';
 import { escapeDnValue } from '@sspr/directory';
 import { BASE_DN, DEFAULT_POLICY_DN, PEOPLE_DN, SERVICE_DN, SERVICE_PASSWORD, seedPassword, sshaHash } from './seed';
 import { createTestCa, issueTestCertificate, type CertificateValidity } from './test-ca';
+import { awaitServerStart, stopServer } from './server-process';
 import { waitFor } from './wait-for';
 
 const SLAPD = '/usr/sbin/slapd';
@@ -151,24 +152,6 @@ access to *
 `;
 }
 
-/** Every slapd this process started and has not seen exit; killed if the process exits first (a crashed test run). */
-const running = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-}
-
-async function logTail(dir: string): Promise<string> {
-  const log = await readFile(join(dir, 'slapd.log'), 'utf8').catch(
-    (err: NodeJS.ErrnoException) => `(no log: ${err.code})`,
-  );
-  return log.split('\n').slice(-15).join('\n');
-}
-
 /** Binds as the root DN; resolves once slapd answers LDAP, not just TCP. */
 async function answers(url: string): Promise<true> {
   const client = new Client({ url, timeout: 1000, connectTimeout: 1000 });
@@ -275,33 +258,12 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
     } finally {
       closeSync(log);
     }
-    const started = child;
-    running.add(started);
-    started.once('exit', () => running.delete(started));
-    const died = exited(started).then(async (code) => {
-      throw new Error(`slapd exited with code ${code} while starting:\n${await logTail(dir)}`);
-    });
-    try {
-      await Promise.race([
-        waitFor(() => answers(url), { timeoutMs: START_TIMEOUT_MS, intervalMs: 5, what: `slapd on ${url}` }),
-        died,
-      ]);
-    } catch (err) {
-      started.kill('SIGKILL');
-      throw err;
-    } finally {
-      died.catch(() => undefined); // settled later by stop(); its rejection only matters during the start
-    }
+    await awaitServerStart(child, 'slapd', join(dir, 'slapd.log'), () =>
+      waitFor(() => answers(url), { timeoutMs: START_TIMEOUT_MS, intervalMs: 5, what: `slapd on ${url}` }),
+    );
   };
 
-  const stop = async (): Promise<void> => {
-    const current = child;
-    if (!current || current.exitCode !== null || current.signalCode !== null) return;
-    current.kill('SIGTERM');
-    const timer = setTimeout(() => current.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await exited(current);
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => stopServer(child, STOP_TIMEOUT_MS);
 
   let people: SeededPeople;
   try {

@@ -13,6 +13,5 @@ import { DirectorySyncsService } from './directory-syncs.service';
   imports: [TypeOrmModule.forFeature([DirectorySyncEntity]), TenantsModule, AgentsModule],
   controllers: [DirectorySyncsController],
   providers: [DirectorySyncRepository, DirectorySyncConsumer, DirectorySyncsService],
-  exports: [DirectorySyncsService],
 })
 export class DirectorySyncModule {}

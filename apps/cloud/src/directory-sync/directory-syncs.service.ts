@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { DirectorySyncEntity } from './directory-sync.entity';
 import { toDirectorySyncView, type DirectorySyncView } from './dto/directory-sync.dto';
 
-/** The record of a tenant's sync runs: for the admin page, and for the agents' "sync lag". */
+/** The record of a tenant's sync runs, for the admin page (the agents report their own sync lag). */
 @Injectable()
 export class DirectorySyncsService {
   constructor(@InjectRepository(DirectorySyncEntity) private readonly syncs: Repository<DirectorySyncEntity>) {}
